@@ -1,0 +1,45 @@
+# Two commands matter: `make run` and `make test`. Both create .venv on first use
+# and install the exact versions in constraints.txt (the versions we test with).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test lint typecheck unit install clean snapshots
+
+run: $(RUN_STAMP)
+	$(BIN)/briefing
+
+test: $(DEV_STAMP) lint typecheck
+	$(BIN)/pytest -n 2 -q
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check index tui tests
+	$(BIN)/ruff format --check index tui tests
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+unit: $(DEV_STAMP)
+	$(BIN)/pytest -q tests/unit
+
+snapshots: $(DEV_STAMP)
+	$(BIN)/pytest -q tests/tui --snapshot-update
+
+install: $(RUN_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(DEV_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,195 @@
+"""Reading one article file (Markdown with YAML front matter) into an `Article`.
+
+Every problem is reported with the file and line; a file with a fatal problem
+yields no article, a file with a minor one (an unknown field, a quote missing
+from the body) loads with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .document import plain_text
+from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter
+from .models import Article, KeyPoint, Problem
+from .sanitize import clean_text, clean_value
+
+ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+REQUIRED_FIELDS = ("id", "title", "source")
+TEXT_FIELDS = ("kind", "language", "date_note", "url", "via", "summary", "original")
+LIST_FIELDS = ("credits", "tags", "themes", "places", "people", "organizations", "automatic")
+KNOWN_FIELDS = frozenset(
+    (*REQUIRED_FIELDS, *TEXT_FIELDS, *LIST_FIELDS, "published", "title_editorial", "key_points")
+)
+
+
+class _FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class LoadedArticle:
+    """The result of reading one file: the article (None when unusable) and any problems."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+
+
+def read_article(path: Path) -> LoadedArticle:
+    """Read and validate one article file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return _failed(path, None, f"cannot read: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return _failed(path, line, f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
+    return parse_article(text, path)
+
+
+def parse_article(text: str, path: Path) -> LoadedArticle:
+    """Validate the text of an article file; `path` is used for messages and kept on the article."""
+    try:
+        front = parse_front_matter(clean_text(text))
+    except FrontMatterError as error:
+        return _failed(path, error.line, error.message)
+    data = clean_value(front.data)
+    assert isinstance(data, dict)
+    problems: list[Problem] = []
+    for key in data:
+        if key not in KNOWN_FIELDS:
+            problems.append(Problem(path, front.key_lines.get(str(key)), f"unknown field {key!r}"))
+    try:
+        article = _build_article(data, front, path)
+    except _FieldError as error:
+        field_line = front.key_lines.get(error.field, 2)
+        return LoadedArticle(None, (*problems, Problem(path, field_line, str(error))))
+    body_text = plain_text(article.body)
+    if not body_text.strip():
+        return LoadedArticle(None, (*problems, Problem(path, front.body_line, "the body is empty")))
+    for point in article.key_points:
+        if point.quote not in body_text:
+            line = front.key_lines.get("key_points")
+            problems.append(
+                Problem(path, line, f"key point quote not in the body: {point.quote!r}")
+            )
+    return LoadedArticle(article, tuple(problems))
+
+
+def _failed(path: Path, line: int | None, message: str) -> LoadedArticle:
+    return LoadedArticle(None, (Problem(path, line, message),))
+
+
+def _build_article(data: dict[str, Any], front: FrontMatter, path: Path) -> Article:
+    for name in REQUIRED_FIELDS:
+        if data.get(name) in (None, ""):
+            raise _FieldError(name, f"missing required field {name!r}")
+    article_id = _text(data, "id")
+    if not ARTICLE_ID.match(article_id):
+        raise _FieldError(
+            "id", f"id {article_id!r} must be lowercase letters, digits, '.', '_' or '-'"
+        )
+    return Article(
+        id=article_id,
+        title=_text(data, "title").strip(),
+        source=_text(data, "source").strip(),
+        body=front.body,
+        path=path,
+        kind=_text(data, "kind"),
+        language=_text(data, "language") or "en",
+        published=_date(data, "published"),
+        date_note=_text(data, "date_note"),
+        title_editorial=_flag(data, "title_editorial"),
+        url=_text(data, "url"),
+        via=_text(data, "via"),
+        credits=_texts(data, "credits"),
+        tags=_texts(data, "tags"),
+        themes=_texts(data, "themes"),
+        places=_texts(data, "places"),
+        people=_texts(data, "people"),
+        organizations=_texts(data, "organizations"),
+        summary=_text(data, "summary").strip(),
+        key_points=_key_points(data),
+        original=_text(data, "original"),
+        automatic=frozenset(_texts(data, "automatic")),
+    )
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        hint = " (quote it)" if isinstance(value, bool) else ""
+        raise _FieldError(name, f"{name!r} must be text, not {_kind(value)}{hint}")
+    return str(value)
+
+
+def _texts(data: dict[str, Any], name: str) -> tuple[str, ...]:
+    value = data.get(name)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _FieldError(name, f"{name!r} must be a list, not {_kind(value)}")
+    items = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise _FieldError(name, f"{name!r} items must be text, not {_kind(item)}")
+        if str(item).strip():
+            items.append(str(item).strip())
+    return tuple(items)
+
+
+def _flag(data: dict[str, Any], name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise _FieldError(name, f"{name!r} must be true or false")
+    return value
+
+
+def _date(data: dict[str, Any], name: str) -> dt.date | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _FieldError(name, f"{name!r} must be an ISO date like 2024-01-15, not {value!r}")
+
+
+def _key_points(data: dict[str, Any]) -> tuple[KeyPoint, ...]:
+    value = data.get("key_points")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _FieldError("key_points", "'key_points' must be a list of {claim, quote}")
+    points = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
+            raise _FieldError("key_points", "each key point needs a 'claim' and a text 'quote'")
+        claim = item.get("claim", "")
+        if not isinstance(claim, str):
+            raise _FieldError("key_points", "a key point's 'claim' must be text")
+        points.append(KeyPoint(claim.strip(), item["quote"].strip()))
+    return tuple(points)
+
+
+def _kind(value: object) -> str:
+    names = {bool: "true/false", dict: "a mapping", list: "a list", type(None): "empty"}
+    return names.get(type(value), type(value).__name__)

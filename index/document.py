@@ -1,0 +1,173 @@
+"""An article body as a sequence of text blocks over one plain text.
+
+The Markdown body is parsed once into blocks (headings, paragraphs, the photo
+caption, quotes, list items, code). Their text, joined by blank lines, is the
+article's *plain text*: what is indexed, what snippet offsets and annotation
+offsets refer to, and what the reader shows, so a character offset means the
+same thing everywhere. Raw HTML is not interpreted; it stays literal text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+BLOCK_SEPARATOR = "\n\n"
+
+_PARSER = MarkdownIt("commonmark", {"html": False})
+_INLINE_STYLES = {"em": "em", "strong": "strong", "link": "link", "s": "strike"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline styling over block text: `start`/`end` are offsets within the block."""
+
+    start: int
+    end: int
+    style: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the body. `start` is its offset in the document's plain text."""
+
+    kind: str
+    """heading, paragraph, caption, quote, item or code."""
+    text: str
+    start: int
+    level: int = 0
+    """Heading level, or list nesting depth for items."""
+    marker: str = ""
+    """List marker for items ("•", "1." …)."""
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: tuple[Block, ...]
+    text: str
+
+
+@lru_cache(maxsize=128)
+def parse_body(markdown: str) -> Document:
+    """Parse a Markdown body into blocks and their plain text."""
+    builder = _DocumentBuilder()
+    builder.feed(_PARSER.parse(markdown))
+    return builder.document()
+
+
+def plain_text(markdown: str) -> str:
+    """The plain text of a Markdown body (see the module docstring)."""
+    return parse_body(markdown).text
+
+
+class _DocumentBuilder:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.offset = 0
+        self.quote_depth = 0
+        self.lists: list[list[int | str]] = []  # per open list: [kind, next number]
+
+    def feed(self, tokens: list[Token]) -> None:
+        pending_kind, level, marker = "paragraph", 0, ""
+        for token in tokens:
+            kind = token.type
+            if kind == "blockquote_open":
+                self.quote_depth += 1
+            elif kind == "blockquote_close":
+                self.quote_depth -= 1
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                start = int(token.attrGet("start") or 1)
+                self.lists.append(["bullet" if kind == "bullet_list_open" else "ordered", start])
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif kind == "list_item_open":
+                marker = self._next_marker()
+            elif kind == "heading_open":
+                pending_kind, level = "heading", int(token.tag[1:])
+            elif kind == "paragraph_open":
+                pending_kind, level = self._paragraph_kind(), len(self.lists)
+            elif kind == "inline":
+                text, spans = _inline_text(token.children or [])
+                if pending_kind == "paragraph" and _is_caption(token.children or []):
+                    pending_kind, spans = "caption", ()
+                self._add(
+                    pending_kind, text, level, marker if pending_kind == "item" else "", spans
+                )
+                marker = ""
+            elif kind in ("fence", "code_block"):
+                self._add("code", token.content.rstrip("\n"), 0, "", ())
+
+    def _next_marker(self) -> str:
+        current = self.lists[-1]
+        if current[0] == "bullet":
+            return "•"
+        number = int(current[1])
+        current[1] = number + 1
+        return f"{number}."
+
+    def _paragraph_kind(self) -> str:
+        if self.lists:
+            return "item"
+        return "quote" if self.quote_depth else "paragraph"
+
+    def _add(self, kind: str, text: str, level: int, marker: str, spans: tuple[Span, ...]) -> None:
+        if not text.strip():
+            return
+        if self.blocks:
+            self.offset += len(BLOCK_SEPARATOR)
+        self.blocks.append(Block(kind, text, self.offset, level, marker, spans))
+        self.offset += len(text)
+
+    def document(self) -> Document:
+        text = BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+        return Document(tuple(self.blocks), text)
+
+
+def _is_caption(children: list[Token]) -> bool:
+    """A paragraph that is wholly emphasised (`*…*`) is a photo caption."""
+    meaningful = [c for c in children if not (c.type == "text" and not c.content.strip())]
+    return (
+        len(meaningful) >= 3
+        and meaningful[0].type == "em_open"
+        and meaningful[-1].type == "em_close"
+        and not any(c.type == "em_open" for c in meaningful[1:-1])
+    )
+
+
+def _inline_text(children: list[Token]) -> tuple[str, tuple[Span, ...]]:
+    parts: list[str] = []
+    length = 0
+    open_spans: dict[str, list[int]] = {}
+    spans: list[Span] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline", "html_inline"):
+            if kind == "code_inline":
+                spans.append(Span(length, length + len(child.content), "code"))
+            parts.append(child.content)
+            length += len(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+            length += 1
+        elif kind == "hardbreak":
+            parts.append("\n")
+            length += 1
+        elif kind == "image":
+            alt = child.content or "".join(c.content for c in child.children or [])
+            parts.append(alt)
+            length += len(alt)
+        elif kind.endswith("_open") and kind[:-5] in _INLINE_STYLES:
+            open_spans.setdefault(kind[:-5], []).append(length)
+        elif kind.endswith("_close") and open_spans.get(kind[:-6]):
+            start = open_spans[kind[:-6]].pop()
+            if length > start:
+                spans.append(Span(start, length, _INLINE_STYLES[kind[:-6]]))
+    return "".join(parts), tuple(sorted(spans, key=lambda span: span.start))

@@ -1,0 +1,114 @@
+"""Splitting a Markdown file into YAML front matter and body, with line numbers.
+
+YAML is parsed only with a SafeLoader subclass that is stricter still: duplicate
+keys and aliases are refused (an article never needs them, and aliases are how
+"billion laughs" documents blow up), and oversized front matter is rejected
+before parsing. Errors carry the line in the file, not in the YAML fragment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+_OPENING = re.compile(r"\A---[ \t]*\r?\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+class FrontMatterError(ValueError):
+    """The front matter cannot be read; `line` is 1-based in the whole file."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any]
+    key_lines: dict[Any, int]
+    """The file line of each top-level key, for messages about a field."""
+    body: str
+    body_line: int
+    """The file line where the body starts."""
+
+
+class StrictSafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and duplicate mapping keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
+    """Parse one YAML document safely; return the data and the line of each top-level entry.
+
+    The lines are keyed by mapping key for a mapping, by position for a sequence.
+
+    `first_line` is the file line where `text` begins, so errors point into the file.
+    """
+    loader = StrictSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        key_lines: dict[Any, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                key_lines.setdefault(str(key_node.value), key_node.start_mark.line + first_line)
+        elif isinstance(node, yaml.SequenceNode):
+            for position, item in enumerate(node.value):
+                key_lines[position] = item.start_mark.line + first_line
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise FrontMatterError(f"invalid YAML: {problem}", line) from None
+    except yaml.YAMLError as error:
+        raise FrontMatterError(f"invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    return data, key_lines
+
+
+def parse_front_matter(text: str) -> FrontMatter:
+    """Split `text` into its front matter mapping and body."""
+    opening = _OPENING.match(text)
+    if not opening:
+        raise FrontMatterError("no front matter: the file must start with a '---' line", 1)
+    closing = _CLOSING.search(text, opening.end())
+    if not closing:
+        raise FrontMatterError("front matter is not closed by a '---' line", 1)
+    yaml_text = text[opening.end() : closing.start()]
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", 1
+        )
+    data, key_lines = load_yaml(yaml_text, first_line=2)
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter must be a mapping of field: value", 2)
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return FrontMatter(data, key_lines, text[body_start:], body_line)

@@ -1,0 +1,381 @@
+"""Keeping the Whoosh index in step with the content folders.
+
+The index is a cache of the content. A manifest beside it records, for every
+article file, its size, modification time and content hash, so an update only
+reads files whose stamp changed and re-indexes only those whose hash changed.
+Removed files are deleted from the index; a schema change, a missing or
+unreadable index or manifest triggers a full rebuild, which is written to a
+fresh directory and swapped in, so a crash mid-build never leaves a broken index.
+Updates hold an inter-process lock; a lock left by a crashed process is released
+by the kernel, and Whoosh's own write lock is recovered the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+from whoosh.writing import SegmentWriter
+
+from .articles import read_article
+from .corpus import article_files
+from .document import plain_text
+from .models import Article, Problem
+from .paths import DataPaths
+from .sanitize import clean_text
+from .schema import NAME_FIELDS, build_schema, schema_fingerprint
+from .storage import LockTimeout, atomic_write_text, file_lock
+
+MANIFEST_FORMAT = 1
+_DUPLICATE = "duplicate id"
+Progress = Callable[[int, int], None]
+"""Called with (articles done, articles to do) while indexing."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process is updating the index and did not finish in time."""
+
+
+@dataclass
+class SyncReport:
+    """What an index update did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    @property
+    def total(self) -> int:
+        return len(self.added) + len(self.updated) + self.unchanged
+
+
+@dataclass
+class _Entry:
+    """The manifest's record of one article file."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+    article_id: str | None
+    indexed: bool
+    problems: list[tuple[int | None, str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mtime_ns": self.mtime_ns,
+            "size": self.size,
+            "sha256": self.sha256,
+            "id": self.article_id,
+            "indexed": self.indexed,
+            "problems": [list(problem) for problem in self.problems],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> _Entry:
+        return cls(
+            int(data["mtime_ns"]),
+            int(data["size"]),
+            str(data["sha256"]),
+            data.get("id"),
+            bool(data.get("indexed")),
+            [(line, str(message)) for line, message in data.get("problems", [])],
+        )
+
+
+@dataclass
+class _ScannedFile:
+    path: Path
+    entry: _Entry
+    article: Article | None = None
+    """Set when the file was (re-)read in this update."""
+
+
+def document_fields(article: Article) -> dict[str, Any]:
+    """The Whoosh document for an article; every text value passes the sanitiser."""
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "path": str(article.path),
+        "title": clean_text(article.title),
+        "summary": clean_text(article.summary),
+        "body": clean_text(plain_text(article.body)),
+        "names": clean_text(
+            "\n".join((*article.places, *article.people, *article.organizations, *article.tags))
+        ),
+        "source": clean_text(article.source),
+        "kind": clean_text(article.kind),
+        "language": clean_text(article.language),
+        "year": str(article.published.year) if article.published else "undated",
+        "day": article.published.toordinal() if article.published else 0,
+        "themes": _name_list(article.themes),
+        "curated": "yes" if article.themes else "no",
+    }
+    for name in NAME_FIELDS:
+        fields[name] = _name_list(getattr(article, name))
+    if article.published:
+        fields["published"] = dt.datetime.combine(article.published, dt.time())
+    return fields
+
+
+def _name_list(names: Iterable[str]) -> str:
+    return ", ".join(clean_text(name).replace(",", " ") for name in names)
+
+
+class Indexer:
+    """Builds and updates the index of a set of content folders in a data dir."""
+
+    def __init__(self, data: DataPaths, content_dirs: Iterable[Path]) -> None:
+        self.data = data
+        self.content_dirs = [Path(d) for d in content_dirs]
+        self.schema = build_schema()
+        self.fingerprint = schema_fingerprint(self.schema)
+
+    # -- public ---------------------------------------------------------------
+
+    def open_index(self) -> FileIndex | None:
+        """The current index, or None when there is none or it cannot be opened."""
+        try:
+            if not whoosh_index.exists_in(str(self.data.index_dir)):
+                return None
+            return whoosh_index.open_dir(str(self.data.index_dir))
+        except Exception:  # any damage to the cache means "rebuild it"
+            return None
+
+    def needs_update(self) -> bool:
+        """A cheap check (file stamps only) of whether `sync` has work to do."""
+        manifest = self._read_manifest()
+        if manifest is None or self.open_index() is None:
+            return True
+        entries = manifest
+        seen = set()
+        for path in article_files(self.content_dirs):
+            key = str(path)
+            seen.add(key)
+            entry = entries.get(key)
+            if entry is None:
+                return True
+            try:
+                stat = path.stat()
+            except OSError:
+                return True
+            if (stat.st_mtime_ns, stat.st_size) != (entry.mtime_ns, entry.size):
+                return True
+        return seen != set(entries)
+
+    def known_problems(self) -> list[Problem]:
+        """Problems with article files recorded by the last update, without re-reading them."""
+        manifest = self._read_manifest() or {}
+        return [
+            Problem(Path(path), line, message)
+            for path, entry in manifest.items()
+            for line, message in entry.problems
+        ]
+
+    def sync(
+        self, rebuild: bool = False, progress: Progress | None = None, wait: float = 30.0
+    ) -> SyncReport:
+        """Bring the index up to date with the content; rebuild from scratch if asked or needed."""
+        started = time.perf_counter()
+        try:
+            with file_lock(self.data.index_lock, timeout=wait):
+                report = self._sync_locked(rebuild, progress)
+        except LockTimeout as error:
+            raise IndexBusy(f"index busy: {error}") from None
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- updating -------------------------------------------------------------
+
+    def _sync_locked(self, rebuild: bool, progress: Progress | None) -> SyncReport:
+        manifest = None if rebuild else self._read_manifest()
+        ix = None if manifest is None else self.open_index()
+        if ix is None:
+            return self._rebuild(progress)
+        previous = manifest or {}
+        scanned = self._scan(previous)
+        report = SyncReport()
+        desired = self._assign_ids(scanned)
+        to_write = [
+            item
+            for article_id, item in desired.items()
+            if not (item.article is None and item.entry.indexed)
+            or self._moved(article_id, item, previous)
+        ]
+        indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
+        stale = sorted(indexed_before - set(desired))
+        if to_write or stale:
+            writer = self._writer(ix)
+            try:
+                for article_id in stale:
+                    writer.delete_by_term("id", article_id)
+                for done, item in enumerate(to_write, 1):
+                    article = item.article or self._reread(item)
+                    if article is None:
+                        continue
+                    writer.update_document(**document_fields(article))
+                    item.entry.indexed = True
+                    bucket = report.updated if article.id in indexed_before else report.added
+                    bucket.append(article.id)
+                    if progress:
+                        progress(done, len(to_write))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        report.removed = stale
+        report.unchanged = len(desired) - len(report.added) - len(report.updated)
+        report.problems = self._problems(scanned)
+        self._write_manifest(scanned)
+        return report
+
+    def _rebuild(self, progress: Progress | None) -> SyncReport:
+        scanned = self._scan({}, force=True)
+        desired = self._assign_ids(scanned)
+        building = self.data.root / f"index.building-{os.getpid()}"
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True, mode=0o700)
+        ix = whoosh_index.create_in(str(building), self.schema)
+        writer = self._writer(ix)
+        report = SyncReport(rebuilt=True)
+        try:
+            for done, item in enumerate(desired.values(), 1):
+                assert item.article is not None
+                writer.add_document(**document_fields(item.article))
+                item.entry.indexed = True
+                report.added.append(item.article.id)
+                if progress:
+                    progress(done, len(desired))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        self._swap_in(building)
+        report.problems = self._problems(scanned)
+        self._write_manifest(scanned)
+        return report
+
+    def _swap_in(self, building: Path) -> None:
+        target = self.data.index_dir
+        retired = self.data.root / f"index.old-{os.getpid()}"
+        if target.exists():
+            os.replace(target, retired)
+        os.replace(building, target)
+        shutil.rmtree(retired, ignore_errors=True)
+        for leftover in self.data.root.glob("index.building-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def _writer(self, ix: FileIndex) -> SegmentWriter:
+        try:
+            return ix.writer(timeout=10.0)
+        except whoosh_index.LockError:
+            raise IndexBusy("index busy: another process is writing to it") from None
+
+    # -- scanning -------------------------------------------------------------
+
+    def _scan(self, previous: dict[str, _Entry], force: bool = False) -> list[_ScannedFile]:
+        """Stat every article file; read only those whose stamp or hash changed."""
+        scanned = []
+        for path in article_files(self.content_dirs):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            old = previous.get(str(path))
+            if not force and old and (stat.st_mtime_ns, stat.st_size) == (old.mtime_ns, old.size):
+                scanned.append(_ScannedFile(path, old))
+                continue
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            if not force and old and digest and digest == old.sha256:
+                old.mtime_ns, old.size = stat.st_mtime_ns, stat.st_size
+                scanned.append(_ScannedFile(path, old))
+                continue
+            loaded = read_article(path)
+            entry = _Entry(
+                stat.st_mtime_ns,
+                stat.st_size,
+                digest,
+                loaded.article.id if loaded.article else None,
+                False,
+                [(p.line, p.message) for p in loaded.problems],
+            )
+            scanned.append(_ScannedFile(path, entry, loaded.article))
+        return scanned
+
+    @staticmethod
+    def _assign_ids(scanned: list[_ScannedFile]) -> dict[str, _ScannedFile]:
+        """Which file provides each article id: the first one, in scan order."""
+        desired: dict[str, _ScannedFile] = {}
+        for item in scanned:
+            item.entry.problems = [
+                problem for problem in item.entry.problems if not problem[1].startswith(_DUPLICATE)
+            ]
+            article_id = item.entry.article_id
+            if article_id is None:
+                item.entry.indexed = False
+                continue
+            if article_id in desired:
+                first = desired[article_id].path
+                message = f"{_DUPLICATE} {article_id!r} (already used by {first}); not indexed"
+                item.entry.problems.append((None, message))
+                item.entry.indexed = False
+                continue
+            desired[article_id] = item
+        return desired
+
+    @staticmethod
+    def _moved(article_id: str, item: _ScannedFile, previous: dict[str, _Entry]) -> bool:
+        """True when the id was indexed from another file, or not indexed before."""
+        old = previous.get(str(item.path))
+        return old is None or not old.indexed or old.article_id != article_id
+
+    def _reread(self, item: _ScannedFile) -> Article | None:
+        loaded = read_article(item.path)
+        return loaded.article
+
+    @staticmethod
+    def _problems(scanned: list[_ScannedFile]) -> list[Problem]:
+        return [
+            Problem(item.path, line, message)
+            for item in scanned
+            for line, message in item.entry.problems
+        ]
+
+    # -- manifest -------------------------------------------------------------
+
+    def _read_manifest(self) -> dict[str, _Entry] | None:
+        try:
+            data = json.loads(self.data.manifest.read_text(encoding="utf-8"))
+            if data.get("format") != MANIFEST_FORMAT or data.get("schema") != self.fingerprint:
+                return None
+            return {path: _Entry.from_json(entry) for path, entry in data["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_manifest(self, scanned: list[_ScannedFile]) -> None:
+        data = {
+            "format": MANIFEST_FORMAT,
+            "schema": self.fingerprint,
+            "files": {str(item.path): item.entry.to_json() for item in scanned},
+        }
+        atomic_write_text(self.data.manifest, json.dumps(data, ensure_ascii=False))

@@ -1,0 +1,132 @@
+"""The domain types: small frozen records that the interface and the CLI receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input file, shown to the user as `file:line: message`."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A claim the article makes, with the exact sentence of the body that supports it."""
+
+    claim: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One annotated article: front matter fields plus the Markdown body."""
+
+    id: str
+    title: str
+    source: str
+    body: str
+    path: Path
+    kind: str = ""
+    language: str = "en"
+    published: date | None = None
+    date_note: str = ""
+    title_editorial: bool = False
+    url: str = ""
+    via: str = ""
+    credits: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    summary: str = ""
+    key_points: tuple[KeyPoint, ...] = ()
+    original: str = ""
+    """The raw document this article was made from, relative to the project (provenance)."""
+    automatic: frozenset[str] = frozenset()
+    """Front matter fields filled in by a program rather than a person."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where articles come from, with a reliability grade on the Admiralty scale."""
+
+    id: str
+    name: str
+    kind: str = ""
+    languages: tuple[str, ...] = ()
+    homepage: str = ""
+    grade: str = "unrated"
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A line of inquiry; articles without curated themes are classified by `query`."""
+
+    id: str
+    name: str
+    description: str = ""
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A fragment of an article's text with the character spans that matched the query.
+
+    `start` is the fragment's offset in the article's plain text; `matches` are
+    (start, end) offsets within `text`.
+    """
+
+    text: str
+    start: int
+    matches: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article in a result list."""
+
+    id: str
+    title: str
+    source: str
+    published: date | None
+    themes: tuple[str, ...]
+    score: float
+    snippets: tuple[Snippet, ...] = ()
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Article counts per source, theme and year for a whole result set.
+
+    Each dimension ignores its own filter, so the counts say what choosing another
+    value would give (a source's count with a source filter active is what that
+    source alone would show for the same query and other filters).
+    """
+
+    sources: dict[str, int] = field(default_factory=dict)
+    themes: dict[str, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search returns: the page of hits asked for, counts and a suggestion."""
+
+    query: str
+    total: int
+    hits: tuple[SearchHit, ...]
+    facets: Facets
+    suggestion: str | None = None

@@ -1,0 +1,90 @@
+"""The Whoosh schema: which article fields are searchable, stored and sortable.
+
+Stored fields are what a result list needs without opening the article file
+(title, source, date, themes) plus the body for snippets and related articles.
+Name lists (places, people…) are keyword fields for exact filters and facets,
+and are also copied into `names`, a text field, so free text finds them.
+Sorting by date uses `day` (the date's ordinal, 0 when undated) because a
+DATETIME column gives undated articles a value that sorts them as the newest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import PieceTokenizer, normalise_name, text_analyzer
+
+SCHEMA_VERSION = 1
+"""Bump when indexing changes in ways the field list does not show (analysis, documents)."""
+
+DEFAULT_FIELDS = ("title", "summary", "body", "names")
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "names": 1.5, "body": 1.0}
+NAME_FIELDS = ("places", "people", "organizations", "tags")
+
+
+class NameListTokenizer(PieceTokenizer):
+    """One token per comma-separated name, normalised like the text fields (case, accents)."""
+
+    def pieces(self, value: str) -> Iterator[tuple[str, int, int]]:
+        offset = 0
+        for item in value.split(","):
+            name = normalise_name(item)
+            if name:
+                yield name, offset, offset + len(item)
+            offset += len(item) + 1
+
+    whole = pieces
+
+
+def build_schema() -> Schema:
+    prose = text_analyzer()
+
+    def names_field() -> KEYWORD:
+        return KEYWORD(stored=True, scorable=True, analyzer=NameListTokenizer())
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=STORED(),
+        title=TEXT(
+            analyzer=prose,
+            stored=True,
+            chars=True,
+            spelling=True,
+            field_boost=FIELD_BOOSTS["title"],
+            multitoken_query="phrase",
+        ),
+        summary=TEXT(
+            analyzer=prose, field_boost=FIELD_BOOSTS["summary"], multitoken_query="phrase"
+        ),
+        body=TEXT(
+            analyzer=prose, stored=True, chars=True, spelling=True, multitoken_query="phrase"
+        ),
+        names=TEXT(analyzer=prose, field_boost=FIELD_BOOSTS["names"], multitoken_query="phrase"),
+        source=ID(stored=True, sortable=True),
+        kind=ID(stored=True),
+        language=ID(stored=True),
+        published=DATETIME(stored=True),
+        day=NUMERIC(numtype=int, bits=32, sortable=True, default=0),
+        year=ID(sortable=True),
+        themes=KEYWORD(stored=True, scorable=True, analyzer=NameListTokenizer()),
+        curated=ID(),
+        places=names_field(),
+        people=names_field(),
+        organizations=names_field(),
+        tags=names_field(),
+    )
+
+
+def schema_fingerprint(schema: Schema) -> str:
+    """Changes whenever the schema or SCHEMA_VERSION changes, to trigger a full rebuild."""
+    parts = [f"version={SCHEMA_VERSION}"]
+    for name in sorted(schema.names()):
+        field = schema[name]
+        parts.append(
+            f"{name}:{type(field).__name__}:{type(getattr(field, 'format', None)).__name__}"
+            f":{getattr(field, 'stored', False)}:{getattr(field, 'column_type', None) is not None}"
+        )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

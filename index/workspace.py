@@ -1,0 +1,121 @@
+"""An opened briefing: content folders, their catalog, and the index in a data dir.
+
+This is the one entry point the command line and the interface use, so both
+behave the same: `Workspace.open()` resolves paths, `sync()` brings the index up
+to date, `search()`, `related()` and `article()` answer questions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from .articles import LoadedArticle, read_article
+from .catalog import THEMES_FILE, Catalog, load_catalog
+from .indexer import Indexer, Progress, SyncReport
+from .models import Article, Problem, SearchHit, SearchResult, Source, Theme
+from .paths import DataPaths, resolve_paths
+from .query import QueryParser
+from .schema import build_schema
+from .search import SearchEngine
+from .variants import VariantExpander
+
+
+class Workspace:
+    """Content folders plus a data dir, with the search engine opened on demand."""
+
+    def __init__(self, content_dirs: Sequence[Path], data: DataPaths) -> None:
+        self.content_dirs = list(content_dirs)
+        self.data = data
+        self.catalog: Catalog = load_catalog(self.content_dirs)
+        self.indexer = Indexer(data, self.content_dirs)
+        self.variants = VariantExpander(self.catalog.variants)
+        self.parser = QueryParser(build_schema(), self.variants, self.catalog.themes)
+        self._engine: SearchEngine | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, content: str | Path | None = None, data: str | Path | None = None) -> Workspace:
+        """Open with the command-line options, falling back on the environment and defaults."""
+        content_dir, data_paths = resolve_paths(content, data)
+        return cls([content_dir], data_paths)
+
+    # -- reference data -------------------------------------------------------------
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return self.catalog.sources
+
+    @property
+    def themes(self) -> dict[str, Theme]:
+        return self.catalog.themes
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id; an ungraded stand-in when the catalog lacks it."""
+        return self.catalog.sources.get(source_id) or Source(source_id, source_id)
+
+    # -- the index --------------------------------------------------------------------
+
+    def needs_update(self) -> bool:
+        return self.indexer.needs_update()
+
+    def sync(self, rebuild: bool = False, progress: Progress | None = None) -> SyncReport:
+        """Update the index from the content, then let searches see the result."""
+        report = self.indexer.sync(rebuild=rebuild, progress=progress)
+        if self._engine is not None:
+            self._engine.refresh()
+        return report
+
+    def engine(self) -> SearchEngine:
+        """The search engine, building the index first if there is none."""
+        with self._lock:
+            if self._engine is None:
+                ix = self.indexer.open_index()
+                if ix is None:
+                    self.indexer.sync()
+                    ix = self.indexer.open_index()
+                if ix is None:
+                    raise RuntimeError(f"cannot open the index in {self.data.index_dir}")
+                self._engine = SearchEngine(ix, self.parser, self.data.index_dir)
+            return self._engine
+
+    def problems(self) -> list[Problem]:
+        """Everything wrong with the content, as last seen: reference files, articles, themes."""
+        found = list(self.catalog.problems) + self.indexer.known_problems()
+        engine = self._engine
+        if engine is not None:
+            for theme_id, message in engine.theme_errors.items():
+                path, line = self.catalog.theme_lines.get(
+                    theme_id, (self.content_dirs[0] / THEMES_FILE, None)
+                )
+                found.append(Problem(path, line, message))
+        return found
+
+    # -- questions ----------------------------------------------------------------------
+
+    def search(self, text: str = "", **options: object) -> SearchResult:
+        """See SearchEngine.search; raises QueryError for a query that cannot be understood."""
+        return self.engine().search(text, **options)  # type: ignore[arg-type]
+
+    def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
+        return self.engine().related(article_id, limit)
+
+    def match_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
+        return self.engine().match_spans(text, query_text)
+
+    def load_article(self, article_id: str) -> LoadedArticle | None:
+        """Read an indexed article from its file, or None when the id is unknown."""
+        stored = self.engine().stored(article_id)
+        if stored is None:
+            return None
+        return read_article(Path(stored["path"]))
+
+    def article(self, article_id: str) -> Article | None:
+        loaded = self.load_article(article_id)
+        return loaded.article if loaded else None
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None

@@ -1,0 +1,65 @@
+"""Fixtures shared by every test: temporary content and data dirs, never the user's."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from index.paths import DataPaths, bundled_content_dir
+from index.workspace import Workspace
+
+TESTS = Path(__file__).parent
+FIXTURE_CORPUS = TESTS / "data" / "corpus"
+SHARED = TESTS.parent.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may touch the real user data dir or depend on the caller's environment."""
+    monkeypatch.setenv("BRIEFING_DATA", str(tmp_path / "default-data"))
+    monkeypatch.delenv("BRIEFING_CONTENT", raising=False)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A writable copy of the test corpus (six articles, three sources)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def bundled_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled briefing."""
+    target = tmp_path / "bundled"
+    shutil.copytree(bundled_content_dir(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture
+def data_paths(tmp_path: Path) -> DataPaths:
+    return DataPaths(tmp_path / "data")
+
+
+@pytest.fixture
+def open_workspace(data_paths: DataPaths) -> Iterator[Callable[[Path], Workspace]]:
+    """Open (and index) a workspace over a content dir; closed at the end of the test."""
+    opened: list[Workspace] = []
+
+    def factory(content: Path) -> Workspace:
+        workspace = Workspace([content], data_paths)
+        workspace.sync()
+        opened.append(workspace)
+        return workspace
+
+    yield factory
+    for workspace in opened:
+        workspace.close()
+
+
+@pytest.fixture
+def corpus(corpus_dir: Path, open_workspace: Callable[[Path], Workspace]) -> Workspace:
+    return open_workspace(corpus_dir)

@@ -1,0 +1,109 @@
+"""Rich renderings of articles, hits and snippets, shared by the CLI and the interface.
+
+Article text is untrusted: it is always wrapped in `Text` objects, never parsed
+as console markup, so `[bold]` or `[link=…]` in an article shows literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from rich.console import Group
+from rich.text import Text
+
+from index.document import Block, parse_body
+from index.models import Article, Snippet, Source, Theme
+
+MATCH_STYLE = "bold reverse"
+BLOCK_STYLES = {
+    "heading": "bold",
+    "caption": "italic dim",
+    "quote": "italic",
+    "code": "dim",
+}
+SPAN_STYLES = {
+    "em": "italic",
+    "strong": "bold",
+    "code": "dim",
+    "link": "underline",
+    "strike": "strike",
+}
+
+
+def format_date(value: dt.date | None, note: str = "") -> str:
+    if value:
+        return value.isoformat()
+    return "undated" if not note else "undated*"
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]], style: str = MATCH_STYLE) -> Text:
+    """`text` as plain content with each (start, end) span styled."""
+    result = Text(text)
+    for start, end in spans:
+        result.stylize(style, start, end)
+    return result
+
+
+def snippet_text(snippet: Snippet, style: str = MATCH_STYLE) -> Text:
+    """A snippet with its matches styled and ellipses where it was cut."""
+    text = highlighted(snippet.text, snippet.matches, style)
+    if snippet.start > 0:
+        text = Text("…") + text
+    return text + Text("…")
+
+
+def source_label(source: Source) -> str:
+    grade = source.grade if source.grade != "unrated" else "?"
+    return f"{source.name} ({grade})"
+
+
+def theme_names(theme_ids: Sequence[str], themes: dict[str, Theme]) -> str:
+    return ", ".join(themes[t].name if t in themes else t for t in theme_ids)
+
+
+def article_header(article: Article, source: Source, themes: dict[str, Theme]) -> Text:
+    """Title, then source and grade, date, credits, themes and places, one per line."""
+    header = Text(article.title, style="bold")
+    if article.title_editorial:
+        header.append("  (editor's title)", style="dim")
+    lines = [
+        ("Source", source_label(source) + (f", via {article.via}" if article.via else "")),
+        ("Date", article.published.isoformat() if article.published else "undated"),
+        ("Kind", article.kind),
+        ("Credits", "; ".join(article.credits)),
+        ("Themes", theme_names(article.themes, themes)),
+        ("Places", ", ".join(article.places)),
+    ]
+    for label, value in lines:
+        if value:
+            header.append(f"\n{label}: ", style="dim")
+            header.append(value)
+    if not article.published and article.date_note:
+        header.append("\nDate note: ", style="dim")
+        header.append(article.date_note, style="dim")
+    return header
+
+
+def block_text(block: Block, spans: Iterable[tuple[int, int]] = ()) -> Text:
+    """One body block with its inline styles; `spans` are document offsets to highlight."""
+    text = Text(block.text, style=BLOCK_STYLES.get(block.kind, ""))
+    for span in block.spans:
+        text.stylize(SPAN_STYLES.get(span.style, ""), span.start, span.end)
+    for start, end in spans:
+        if start < block.end and end > block.start:
+            text.stylize(MATCH_STYLE, max(start, block.start) - block.start, end - block.start)
+    if block.kind == "item":
+        text = Text("  " * (block.level - 1) + f"{block.marker} ") + text
+    elif block.kind == "heading":
+        text = Text("▌ ", style="bold") + text
+    return text
+
+
+def article_renderable(article: Article, source: Source, themes: dict[str, Theme]) -> Group:
+    """The whole article for a console: header, a rule, then the body block by block."""
+    parts: list[Text] = [article_header(article, source, themes), Text("")]
+    for block in parse_body(article.body).blocks:
+        parts.append(block_text(block))
+        parts.append(Text(""))
+    return Group(*parts)
