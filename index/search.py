@@ -59,6 +59,8 @@ class SearchEngine:
         self._highlighter = highlight.Highlighter(
             fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
             formatter=_SnippetFormatter(),
+            scorer=_fragment_score,
+            order=highlight.SCORE,
         )
 
     # -- lifecycle --------------------------------------------------------------
@@ -278,6 +280,12 @@ class _SnippetFormatter(highlight.Formatter):
 
 
 _ANALYZER = text_analyzer()
+_BASIC_SCORE = highlight.BasicFragmentScorer()
+
+
+def _fragment_score(fragment: Any) -> float:
+    """Whoosh's fragment score; ties go to the earlier fragment (Whoosh breaks them randomly)."""
+    return float(_BASIC_SCORE(fragment)) - fragment.startchar * 1e-9
 
 
 def _leaves(node: Any) -> Iterable[Any]:

@@ -153,7 +153,7 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace, out: Console, err
         print(json.dumps(search_json(result, workspace), ensure_ascii=False, indent=2))
         return EXIT_OK
     if result.hits:
-        out.print(hits_table(result.hits, workspace))
+        out.print(hits_table(result.hits, workspace, out.width))
     shown = len(result.hits)
     summary = plural(result.total)
     if shown < result.total:
@@ -309,24 +309,34 @@ def print_problems(problems: Sequence[Problem], err: Console) -> None:
         err.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
 
 
-def hits_table(hits: Sequence[SearchHit], workspace: Workspace) -> Table:
+WIDE_TABLE = 110
+"""Below this many columns, source, date and themes go under the title instead."""
+
+
+def hits_table(hits: Sequence[SearchHit], workspace: Workspace, width: int) -> Table:
+    """Rank, title, source, date, themes and snippet; narrow terminals stack the middle ones."""
+    wide = width >= WIDE_TABLE
     table = Table(show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Title", ratio=3, min_width=16)
-    table.add_column("Source", ratio=1, min_width=10)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Themes", ratio=1, min_width=10)
-    table.add_column("Snippet", ratio=5, min_width=24)
+    table.add_column("Title", ratio=3)
+    if wide:
+        table.add_column("Source", ratio=1)
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Themes", ratio=1)
+    table.add_column("Snippet", ratio=5 if wide else 4)
     for rank, hit in enumerate(hits, 1):
         snippet = snippet_text(hit.snippets[0]) if hit.snippets else Text("")
-        table.add_row(
-            Text(str(rank)),
-            Text(hit.title, style="bold"),
-            Text(source_label(workspace.source(hit.source))),
-            Text(format_date(hit.published)),
-            Text(theme_names(hit.themes, workspace.themes)),
-            snippet,
-        )
+        details = [
+            source_label(workspace.source(hit.source)),
+            format_date(hit.published),
+            theme_names(hit.themes, workspace.themes),
+        ]
+        title = Text(hit.title, style="bold")
+        if wide:
+            table.add_row(Text(str(rank)), title, *(Text(d) for d in details), snippet)
+        else:
+            title.append("\n" + " · ".join(d for d in details if d), style="dim")
+            table.add_row(Text(str(rank)), title, snippet)
     return table
 
 
