@@ -124,6 +124,7 @@ def document_fields(article: Article) -> dict[str, Any]:
         "language": clean_text(article.language),
         "year": str(article.published.year) if article.published else "undated",
         "day": article.published.toordinal() if article.published else 0,
+        "month": article.published.strftime("%Y-%m") if article.published else "undated",
         "themes": _name_list(article.themes),
         "curated": "yes" if article.themes else "no",
     }

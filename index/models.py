@@ -119,6 +119,8 @@ class Facets:
     sources: dict[str, int] = field(default_factory=dict)
     themes: dict[str, int] = field(default_factory=dict)
     years: dict[str, int] = field(default_factory=dict)
+    theme_months: dict[str, dict[str, int]] = field(default_factory=dict)
+    """For each theme, articles per month ("2024-03"), for sparklines; undated left out."""
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ def build_schema() -> Schema:
         published=DATETIME(stored=True),
         day=NUMERIC(numtype=int, bits=32, sortable=True, default=0),
         year=ID(sortable=True),
+        month=ID(),
         themes=KEYWORD(stored=True, scorable=True, analyzer=NameListTokenizer()),
         curated=ID(),
         places=names_field(),

@@ -40,6 +40,7 @@ class _FacetSets:
     every: set[int]
     sources: dict[str, set[int]]
     years: dict[str, set[int]]
+    months: dict[str, set[int]]
     themes: dict[str, set[int]]
 
 
@@ -123,6 +124,10 @@ class SearchEngine:
                 sources=_counts(for_sources, sets.sources),
                 themes=_counts(for_themes, sets.themes, keep_zero=True),
                 years=_counts(final, sets.years),
+                theme_months={
+                    theme_id: _counts(for_themes & members, sets.months)
+                    for theme_id, members in sets.themes.items()
+                },
             )
             hits = self._page(parsed, final, sort, limit, offset, snippets) if final else ()
             suggestion = self._suggest(text, len(final)) if text.strip() else None
@@ -198,7 +203,9 @@ class SearchEngine:
                 themes[theme_id] = set()
                 errors[theme_id] = str(error)
         self.theme_errors = errors
-        self._sets = _FacetSets(every, by_term("source"), by_term("year"), themes)
+        months = by_term("month")
+        months.pop("undated", None)
+        self._sets = _FacetSets(every, by_term("source"), by_term("year"), months, themes)
         return self._sets
 
     def _page(

@@ -50,8 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Without a subcommand: the interface (until it lands, the help)."""
-    build_parser().print_help()
+    """Without a subcommand: the interactive interface."""
+    from .app import BriefingApp  # imported here so the subcommands start fast
+
+    workspace = Workspace.open(args.content, args.data)
+    BriefingApp(workspace).run()
+    workspace.close()
     return EXIT_OK
 
 

@@ -45,12 +45,33 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], style: str = MATCH_
     return result
 
 
-def snippet_text(snippet: Snippet, style: str = MATCH_STYLE) -> Text:
-    """A snippet with its matches styled and ellipses where it was cut."""
-    text = highlighted(snippet.text, snippet.matches, style)
-    if snippet.start > 0:
+def snippet_text(snippet: Snippet, style: str = MATCH_STYLE, max_chars: int | None = None) -> Text:
+    """A snippet with its matches styled and ellipses where it was cut.
+
+    With `max_chars`, only a window of about that size around the first match is kept.
+    """
+    start, end = 0, len(snippet.text)
+    if max_chars is not None and end > max_chars:
+        first = snippet.matches[0][0] if snippet.matches else 0
+        start = _word_boundary(snippet.text, max(0, first - max_chars // 3))
+        end = _word_boundary(snippet.text, min(len(snippet.text), start + max_chars))
+    window = snippet.text[start:end].strip()
+    offset = start + (len(snippet.text[start:end]) - len(snippet.text[start:end].lstrip()))
+    spans = [
+        (s - offset, e - offset)
+        for s, e in snippet.matches
+        if s >= offset and e <= offset + len(window)
+    ]
+    text = highlighted(window, spans, style)
+    if snippet.start > 0 or start > 0:
         text = Text("…") + text
     return text + Text("…")
+
+
+def _word_boundary(text: str, index: int) -> int:
+    """The nearest space at or before `index` (or `index` itself when there is none)."""
+    space = text.rfind(" ", 0, index + 1)
+    return space if space > 0 else index
 
 
 def source_label(source: Source) -> str:

@@ -11,7 +11,7 @@ PROJECT = Path(__file__).parents[2]
 
 
 def imported_modules(package: str) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for path in (PROJECT / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):

@@ -69,7 +69,7 @@ def test_hits_carry_fields_and_sort_by_date(corpus: Workspace) -> None:
     assert result.hits[-1].id == "fisheries-no-date"
     hit = next(h for h in result.hits if h.id == "pyongyang-housing")
     assert hit.source == "kcna" and hit.themes == ("pyongyang-focus",)
-    assert hit.published.isoformat() == "2024-04-15"
+    assert hit.published is not None and hit.published.isoformat() == "2024-04-15"
 
 
 def test_snippets_give_match_offsets_not_markup(corpus: Workspace) -> None:
@@ -78,6 +78,7 @@ def test_snippets_give_match_offsets_not_markup(corpus: Workspace) -> None:
     assert "<" not in snippet.text
     assert [snippet.text[s:e] for s, e in snippet.matches] == ["excavators"]
     article = corpus.article(hit.id)
+    assert article is not None
     from index.document import plain_text
 
     body = plain_text(article.body)

@@ -1,0 +1,77 @@
+"""Driving the app in tests: a factory over temp content and data, and ways to wait."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+
+from index.paths import DataPaths
+from index.workspace import Workspace
+from tui.app import BriefingApp
+from tui.screens.main import MainScreen
+from tui.widgets.article_list import ArticleList
+
+AppFactory = Callable[..., BriefingApp]
+
+
+@pytest.fixture
+def make_app(corpus_dir: Path, data_paths: DataPaths) -> Iterator[AppFactory]:
+    """Build an app over the fixture corpus (or `content`) with a temp data dir."""
+    workspaces: list[Workspace] = []
+
+    def factory(content: Path | None = None, data: DataPaths | None = None) -> BriefingApp:
+        workspace = Workspace([content or corpus_dir], data or data_paths)
+        workspaces.append(workspace)
+        return BriefingApp(workspace)
+
+    yield factory
+    for workspace in workspaces:
+        workspace.close()
+
+
+async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
+    """Let timers fire and workers finish, so the screen shows their results."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 60) -> None:
+    """Pause until `condition()` holds (debounced searches run on a short timer)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
+    assert condition(), "condition never became true"
+
+
+def main_screen(pilot: Pilot[None]) -> MainScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def listed_ids(pilot: Pilot[None]) -> list[str]:
+    return [hit.id for hit in main_screen(pilot).query_one("#articles", ArticleList).hits]
+
+
+def article_row(pilot: Pilot[None], index: int) -> Text:
+    """The rich text of one row of the Articles pane."""
+    articles = main_screen(pilot).query_one("#articles", ArticleList)
+    prompt = articles.get_option_at_index(index).prompt
+    assert isinstance(prompt, Text)
+    return prompt
+
+
+def status_text(pilot: Pilot[None]) -> str:
+    return str(main_screen(pilot).query_one("#status").render())
+
+
+def focused_id(pilot: Pilot[None]) -> str | None:
+    return pilot.app.focused.id if pilot.app.focused else None

@@ -1,0 +1,157 @@
+"""State across restarts, hostile text, background indexing, narrow terminals, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from index.paths import DataPaths
+from tests.helpers import write_article
+from tests.tui.conftest import (
+    AppFactory,
+    article_row,
+    focused_id,
+    listed_ids,
+    main_screen,
+    settle,
+    status_text,
+)
+from tui.messages import IndexProgress, IndexUpdated
+from tui.widgets.reader import ArticleView
+
+HOSTILE = """---
+id: hostile
+title: "[bold]x[/bold] [@click=app.quit]q[/] \\e]52;c;aGk=\\a title"
+source: kcna
+published: 2024-07-01
+summary: "[link=http://evil.example]click[/link] summary"
+---
+
+Body with [bold]x[/bold] and [@click=app.quit]q[/] and \x1b]52;c;aGk=\x07 clipboard.
+
+[link=https://evil.example]a link[/link] and a trailing backslash \\
+"""
+
+
+async def test_state_survives_a_restart(make_app: AppFactory, data_paths: DataPaths) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Pyongyang", "enter")
+        await settle(pilot)
+        await pilot.press("1", "j", "enter")  # source KCNA
+        await settle(pilot)
+        await pilot.press("3", "enter")
+        await settle(pilot)
+        opened = main_screen(pilot).open_article
+        assert opened is not None
+    assert data_paths.state_file.is_file()
+
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        assert screen.query_one("#search", Input).value == "Pyongyang"
+        assert screen.state.source == "kcna"
+        assert set(listed_ids(pilot)) == {"pyongyang-housing", "sinuiju-greenhouse"}
+        reader = screen.query_one("#reader", ArticleView)
+        assert reader.article is not None and reader.article.id == opened.id
+        assert opened.id in screen.state.read
+        assert "query “Pyongyang” · source KCNA" in status_text(pilot)
+
+
+async def test_unreadable_state_is_reported_and_never_overwritten(
+    make_app: AppFactory, data_paths: DataPaths
+) -> None:
+    data_paths.root.mkdir(parents=True)
+    data_paths.state_file.write_text("read: [unclosed\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("state.yaml" in m and "will not be saved" in m for m in messages)
+    assert data_paths.state_file.read_text() == "read: [unclosed\n"
+
+
+async def test_hostile_text_shows_literally_and_escapes_are_stripped(
+    make_app: AppFactory, corpus_dir: Path
+) -> None:
+    write_article(corpus_dir, "hostile.md", HOSTILE)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        title = article_row(pilot, 0).plain
+        assert title.startswith("[bold]x[/bold] [@click=app.quit]q[/]  title")
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = main_screen(pilot).query_one("#reader", ArticleView)
+        shown = reader.visible_text
+        words = " ".join(shown.split())
+        assert "Body with [bold]x[/bold] and [@click=app.quit]q[/] and clipboard." in words
+        assert "[link=https://evil.example]a link[/link]" in words
+        assert "\x1b" not in shown and "\x07" not in shown
+        notes = str(main_screen(pilot).query_one("#notes-body").render())
+        assert "[link=http://evil.example]click[/link] summary" in notes
+        await pilot.click("#reader", offset=(5, 1))
+        await settle(pilot)
+        assert app.is_running
+        screenshot = app.export_screenshot()
+        assert "\x1b]52" not in screenshot and "aGk=" not in screenshot
+
+
+async def test_index_is_built_in_the_background_with_progress(make_app: AppFactory) -> None:
+    app = make_app()
+    seen: list[object] = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        assert any(isinstance(m, IndexProgress) and m.total == 6 for m in seen)
+        assert any(isinstance(m, IndexUpdated) for m in seen)
+        assert len(listed_ids(pilot)) == 6
+
+
+async def test_changed_content_is_reindexed_at_start(
+    make_app: AppFactory, corpus_dir: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+    write_article(corpus_dir, "fresh.md", HOSTILE.replace("hostile", "fresh"))
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "fresh" in listed_ids(pilot)
+
+
+async def test_broken_content_file_is_a_notification(
+    make_app: AppFactory, corpus_dir: Path
+) -> None:
+    write_article(corpus_dir, "broken.md", "---\ntitle: no id\nsource: kcna\n---\n\nText.\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("broken.md" in m and "missing required field 'id'" in m for m in messages)
+        assert len(listed_ids(pilot)) == 6
+
+
+async def test_every_pane_is_reachable_at_80_by_24(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        for key, pane in [("1", "sources"), ("2", "themes"), ("3", "articles"), ("4", "reader"),
+                          ("5", "notes")]:  # fmt: skip
+            await pilot.press(key)
+            await settle(pilot, 1)
+            widget = screen.query_one(f"#{pane}")
+            assert focused_id(pilot) == pane
+            assert widget.region.width >= 70, f"{pane} is {widget.region}"
+            assert widget.region.height >= 5
+        await pilot.press("3", "enter")
+        await settle(pilot)
+        reader = screen.query_one("#reader", ArticleView)
+        assert reader.region.width >= 70 and focused_id(pilot) == "reader"
+        assert "Provinces left behind as markets wither" in reader.visible_text

@@ -1,0 +1,41 @@
+"""The briefing application: wires the main screen, global keys, palette and styles."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from index.state import StateStore
+from index.workspace import Workspace
+
+from .commands import BriefingCommands
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+
+
+class BriefingApp(App[None]):
+    """Read, search and annotate a briefing from the keyboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "briefing"
+    COMMANDS = App.COMMANDS | {BriefingCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, workspace: Workspace, update_index: bool = True) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.update_index = update_index
+
+    def get_default_screen(self) -> MainScreen:
+        store = StateStore(self.workspace.data.state_file)
+        return MainScreen(self.workspace, store, update_index=self.update_index)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

@@ -1,0 +1,79 @@
+"""The command palette (Ctrl+P): every action, every theme and source, and any article."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from index.query import QueryError
+
+from .screens.main import MainScreen
+
+ARTICLE_HITS = 8
+
+
+class BriefingCommands(Provider):
+    """Commands prefixed by what they act on: `theme: …`, `source: …`, `article: …`."""
+
+    def _main(self) -> MainScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, MainScreen) else None
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        screen = self._main()
+        if screen is None:
+            return []
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("search", screen.action_focus_search, "Focus the search box (/)"),
+            ("focus: sources", partial(screen.action_focus_pane, "sources"), "Key 1"),
+            ("focus: themes", partial(screen.action_focus_pane, "themes"), "Key 2"),
+            ("focus: articles", partial(screen.action_focus_pane, "articles"), "Key 3"),
+            ("focus: reader", partial(screen.action_focus_pane, "reader"), "Key 4"),
+            ("focus: notes", partial(screen.action_focus_pane, "notes"), "Key 5"),
+            ("clear filters and query", screen.action_clear_all, "Key x"),
+            ("related articles", screen.action_related, "More like the open article (r)"),
+            ("toggle read", screen.action_toggle_read, "Mark read or unread (u)"),
+            ("next match", partial(screen.action_match, 1), "In the open article (n)"),
+            ("previous match", partial(screen.action_match, -1), "In the open article (N)"),
+            ("update the index", screen.sync_index, "Re-read changed content now"),
+            ("help", self.app.action_help, "Every key (?)"),  # type: ignore[attr-defined]
+        ]
+        for theme in screen.workspace.themes.values():
+            toggle = partial(screen.toggle_filter, "theme", theme.id)
+            commands.append((f"theme: {theme.name}", toggle, theme.description))
+        for source in screen.workspace.sources.values():
+            toggle = partial(screen.toggle_filter, "source", source.id)
+            commands.append((f"source: {source.name}", toggle, f"grade {source.grade}"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._commands():
+            yield DiscoveryHit(text, command, text=text, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
+        screen = self._main()
+        if screen is None or len(query.strip()) < 2:
+            return
+        try:
+            result = await asyncio.to_thread(
+                screen.workspace.search, query, limit=ARTICLE_HITS, snippets=False
+            )
+        except QueryError:
+            return
+        for rank, hit in enumerate(result.hits):
+            text = f"article: {hit.title}"
+            yield Hit(
+                0.5 - rank * 0.01,
+                matcher.highlight(text),
+                partial(screen.load_article, hit.id),
+                text=text,
+                help=screen.workspace.source(hit.source).name,
+            )

@@ -1,0 +1,84 @@
+"""Messages the widgets and workers post; the main screen acts on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from index.indexer import SyncReport
+from index.models import Article, SearchHit, SearchResult
+
+
+@dataclass
+class ArticleChosen(Message):
+    """The user asked to open an article."""
+
+    article_id: str
+
+
+@dataclass
+class FilterToggled(Message):
+    """A source or theme filter was switched on or off."""
+
+    kind: str
+    """"source" or "theme"."""
+    value: str
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search worker has a result for the request it was started for."""
+
+    result: SearchResult
+    request: int
+    append: bool = False
+    """True when the result is a further page of the current list."""
+
+
+@dataclass
+class SearchFailed(Message):
+    message: str
+    request: int
+
+
+@dataclass
+class ArticleLoaded(Message):
+    article: Article
+    matches: list[tuple[int, int]]
+    """Character spans of the query's words in the article's plain text."""
+    query: str = ""
+    """The query the matches are for."""
+    focus: bool = True
+    """Move the focus to the reader (not when an article is restored at start-up)."""
+
+
+@dataclass
+class MatchesFound(Message):
+    """Query matches recomputed for the open article after the query changed."""
+
+    article_id: str
+    matches: list[tuple[int, int]]
+    query: str
+
+
+@dataclass
+class RelatedFound(Message):
+    article: Article
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass
+class IndexProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
+class IndexUpdated(Message):
+    report: SyncReport
+
+
+@dataclass
+class IndexFailed(Message):
+    message: str

@@ -1,0 +1,1 @@
+"""Screens: the main reading room, help."""

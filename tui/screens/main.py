@@ -1,0 +1,498 @@
+"""The reading room: sources, themes, articles, reader and notes around one search box.
+
+The screen coordinates: widgets post messages (ArticleChosen, FilterToggled),
+workers do the blocking work (search, opening an article, updating the index)
+and post their results back; the screen updates the panes and the saved state.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from index.document import plain_text
+from index.indexer import IndexBusy
+from index.models import Article, SearchResult
+from index.query import QueryError
+from index.state import ReadingState, StateStore
+from index.workspace import Workspace
+
+from ..marks import theme_marks
+from ..messages import (
+    ArticleChosen,
+    ArticleLoaded,
+    FilterToggled,
+    IndexFailed,
+    IndexProgress,
+    IndexUpdated,
+    MatchesFound,
+    RelatedFound,
+    SearchFailed,
+    SearchFinished,
+)
+from ..widgets.article_list import ArticleList, MoreWanted
+from ..widgets.facets import SourcesPane, ThemesPane
+from ..widgets.notes import NotesPane
+from ..widgets.reader import ArticleView
+from ..widgets.search_box import SearchBox
+from ..widgets.status_line import StatusLine
+
+PANES = ("search", "sources", "themes", "articles", "reader", "notes")
+GROUPS = {"sources": "sidebar", "themes": "sidebar", "articles": "articles", "reader": "reader",
+          "notes": "notes"}  # fmt: skip
+NARROW_BELOW = 120
+"""Below this width one pane group is shown at a time."""
+PAGE = 100
+DEBOUNCE = 0.15
+SAVE_DELAY = 0.5
+PROGRESS_EVERY = 0.1
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("1", "focus_pane('sources')", "Panes", key_display="1-5"),
+        Binding("2", "focus_pane('themes')", "Themes", show=False),
+        Binding("3", "focus_pane('articles')", "Articles", show=False),
+        Binding("4", "focus_pane('reader')", "Reader", show=False),
+        Binding("5", "focus_pane('notes')", "Notes", show=False),
+        Binding("tab", "cycle(1)", "Next pane", show=False),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False),
+        Binding("r", "related", "Related"),
+        Binding("x", "clear_all", "Clear", show=False),
+        Binding("u", "toggle_read", "Read", show=False),
+        Binding("n", "match(1)", "Next match"),
+        Binding("N", "match(-1)", "Previous match", show=False),
+        Binding("escape", "escape", "Clear query", show=False),
+    ]
+
+    def __init__(self, workspace: Workspace, store: StateStore, update_index: bool = True) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.store = store
+        self.update_index = update_index
+        self.state = ReadingState()
+        self.marks = theme_marks(workspace.themes)
+        self.result: SearchResult | None = None
+        self.related_to: Article | None = None
+        self.open_article: Article | None = None
+        self.index_ready = False
+        self.activity = ""
+        self.error = ""
+        self._request = 0
+        self._debounce: Timer | None = None
+        self._save_timer: Timer | None = None
+        self._last_progress = 0.0
+        self._matches_query = ""
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(placeholder='/ Search: words, "phrases", prefix*, place:…', id="search")
+        with Horizontal(id="panes"):
+            with Vertical(id="sidebar"):
+                yield SourcesPane(id="sources", classes="pane")
+                yield ThemesPane(id="themes", classes="pane")
+            yield ArticleList(id="articles", classes="pane")
+            with Vertical(id="right"):
+                yield ArticleView(id="reader", classes="pane")
+                yield NotesPane(id="notes", classes="pane")
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    # -- start-up -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        titles = {"sources": "1 Sources", "themes": "2 Themes", "articles": "3 Articles",
+                  "reader": "4 Reader", "notes": "5 Notes"}  # fmt: skip
+        for pane, title in titles.items():
+            self.query_one(f"#{pane}").border_title = title
+        self.state = self.store.load()
+        if self.store.problem:
+            self.notify(
+                f"{self.store.problem}. Reading state will not be saved.", severity="warning"
+            )
+        search = self.query_one(SearchBox)
+        with search.prevent(Input.Changed):
+            search.value = self.state.query
+        self._apply_layout()
+        self.show_group("articles")
+        self.query_one(ArticleList).focus()
+        self.index_ready = self.workspace.indexer.open_index() is not None
+        if self.index_ready:
+            self.run_search()
+            if self.state.article:
+                self.load_article(self.state.article, quiet=True)
+        else:
+            self.query_one(ArticleList).show(
+                [], 0, read=self.state.read, sources=self.workspace.sources, marks=self.marks,
+                with_snippets=False, empty_message="Building the index…",
+            )  # fmt: skip
+        self._show_facets(None)
+        if self.update_index or not self.index_ready:
+            self.sync_index()
+        self.refresh_status()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+
+    def show_group(self, group: str) -> None:
+        for name in ("sidebar", "articles", "reader", "notes"):
+            self.set_class(name == group, f"-show-{name}")
+
+    def on_descendant_focus(self, event: object) -> None:
+        pane = self._focused_pane()
+        if pane in GROUPS:
+            self.show_group(GROUPS[pane])
+
+    def _focused_pane(self) -> str | None:
+        widget: Widget | None = self.focused
+        while widget is not None:
+            if widget.id in PANES:
+                return widget.id
+            widget = widget.parent if isinstance(widget.parent, Widget) else None
+        return None
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one(SearchBox).focus()
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane in GROUPS:
+            self.show_group(GROUPS[pane])
+        widget = self.query_one(f"#{pane}")
+        self.call_after_refresh(widget.focus)
+
+    def action_cycle(self, step: int) -> None:
+        current = self._focused_pane() or "search"
+        target = PANES[(PANES.index(current) + step) % len(PANES)]
+        if target == "search":
+            self.action_focus_search()
+        else:
+            self.action_focus_pane(target)
+
+    def action_escape(self) -> None:
+        if self.related_to is not None:
+            self.related_to = None
+            self.run_search()
+        elif self.query_one(SearchBox).value:
+            self.query_one(SearchBox).value = ""
+
+    def action_clear_all(self) -> None:
+        self.related_to = None
+        self.state = replace(self.state, source=None, theme=None)
+        search = self.query_one(SearchBox)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.state = replace(self.state, query="")
+        self.run_search()
+        self.save_soon()
+
+    def action_toggle_read(self) -> None:
+        articles = self.query_one(ArticleList)
+        target = articles.highlighted_id if self._focused_pane() == "articles" else None
+        target = target or (self.open_article.id if self.open_article else articles.highlighted_id)
+        if target is None:
+            return
+        self._set_read(target, target not in self.state.read)
+
+    def action_related(self) -> None:
+        article = self.open_article
+        if article is None:
+            self.notify("Open an article first (Enter in Articles).", severity="warning")
+            return
+        self.activity = "finding related articles…"
+        self.refresh_status()
+        self.find_related(article)
+
+    def action_match(self, direction: int) -> None:
+        if self.open_article is not None:
+            self.query_one(ArticleView).action_match(direction)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Match keys only appear (and work) while an article is open."""
+        if action == "match":
+            return self.open_article is not None
+        return True
+
+    # -- searching -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def query_changed(self, event: Input.Changed) -> None:
+        self.state = replace(self.state, query=event.value)
+        self.related_to = None
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, self.run_search)
+
+    @on(Input.Submitted, "#search")
+    def query_submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self.run_search()
+        self.action_focus_pane("articles")
+
+    @on(SearchBox.Left)
+    def search_left(self) -> None:
+        self.action_focus_pane("articles")
+
+    @on(FilterToggled)
+    def filter_toggled(self, message: FilterToggled) -> None:
+        self.toggle_filter(message.kind, message.value)
+
+    def toggle_filter(self, kind: str, value: str) -> None:
+        """Switch a source or theme filter on, or off when it is the active one."""
+        if kind == "source":
+            source = None if self.state.source == value else value
+            self.state = replace(self.state, source=source)
+        else:
+            theme = None if self.state.theme == value else value
+            self.state = replace(self.state, theme=theme)
+        self.related_to = None
+        self.run_search()
+        self.save_soon()
+
+    def run_search(self, offset: int = 0) -> None:
+        if not self.index_ready:
+            return
+        self._request += 1
+        state = self.state
+        self.search_worker(self._request, state.query, state.source, state.theme, offset)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def search_worker(
+        self, request: int, query: str, source: str | None, theme: str | None, offset: int
+    ) -> None:
+        try:
+            result = self.workspace.search(
+                query, source=source, theme=theme, limit=PAGE, offset=offset
+            )
+        except QueryError as error:
+            self.post_message(SearchFailed(str(error), request))
+            return
+        self.post_message(SearchFinished(result, request, append=offset > 0))
+
+    @on(SearchFinished)
+    def search_finished(self, message: SearchFinished) -> None:
+        if message.request != self._request or self.related_to is not None:
+            return
+        self.error = ""
+        self.result = message.result
+        self.query_one(ArticleList).show(
+            message.result.hits, message.result.total, read=self.state.read,
+            sources=self.workspace.sources, marks=self.marks,
+            with_snippets=bool(self.state.query.strip()), append=message.append,
+        )  # fmt: skip
+        if not message.append:
+            self._show_facets(message.result)
+            self._refresh_matches()
+            if message.result.suggestion and message.result.total == 0:
+                self.error = f"nothing found; did you mean “{message.result.suggestion}”?"
+        self.refresh_status()
+        self.save_soon()
+
+    @on(SearchFailed)
+    def search_failed(self, message: SearchFailed) -> None:
+        if message.request != self._request:
+            return
+        if message.message != self.error:
+            self.app.clear_notifications()
+            self.notify(message.message, title="Query", severity="error", timeout=4)
+        self.error = message.message
+        self.refresh_status()
+
+    @on(MoreWanted)
+    def more_wanted(self, message: MoreWanted) -> None:
+        if self.related_to is None:
+            self.run_search(offset=message.loaded)
+
+    def _show_facets(self, result: SearchResult | None) -> None:
+        facets = result.facets if result else None
+        self.query_one(SourcesPane).show(
+            self.workspace.sources, facets.sources if facets else {}, self.state.source
+        )
+        self.query_one(ThemesPane).show(
+            self.workspace.themes,
+            facets.themes if facets else {},
+            facets.theme_months if facets else {},
+            self.marks,
+            self.state.theme,
+        )
+
+    # -- opening articles --------------------------------------------------------------------
+
+    @on(ArticleChosen)
+    def article_chosen(self, message: ArticleChosen) -> None:
+        self.load_article(message.article_id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, article_id: str, quiet: bool = False) -> None:
+        """Read the article and its query matches; `quiet` restores it without moving focus."""
+        loaded = self.workspace.load_article(article_id)
+        if loaded is None or loaded.article is None:
+            if not quiet:
+                reason = str(loaded.problems[0]) if loaded and loaded.problems else "not indexed"
+                self.app.call_from_thread(
+                    self.notify, f"Cannot open {article_id}: {reason}", severity="error"
+                )
+            return
+        article = loaded.article
+        query = self.state.query
+        matches = self.workspace.match_spans(plain_text(article.body), query) if query else []
+        self.post_message(ArticleLoaded(article, matches, query, focus=not quiet))
+
+    @on(ArticleLoaded)
+    def article_loaded(self, message: ArticleLoaded) -> None:
+        article = message.article
+        self.open_article = article
+        reader = self.query_one(ArticleView)
+        reader.show(article, self.workspace.source(article.source), self.workspace.themes,
+                    message.matches)  # fmt: skip
+        self.query_one(NotesPane).show(article)
+        self.state = replace(self.state, article=article.id)
+        self._matches_query = message.query
+        self.refresh_bindings()
+        if message.focus:
+            self.action_focus_pane("reader")
+        self._set_read(article.id, True)
+
+    def _refresh_matches(self) -> None:
+        """Highlight the new query's words in the open article."""
+        article = self.open_article
+        if article is not None and self._matches_query != self.state.query:
+            self._matches_query = self.state.query
+            self.find_matches(article, self.state.query)
+
+    @work(thread=True, exclusive=True, group="matches", exit_on_error=False)
+    def find_matches(self, article: Article, query: str) -> None:
+        text = plain_text(article.body)
+        matches = self.workspace.match_spans(text, query) if query.strip() else []
+        self.post_message(MatchesFound(article.id, matches, query))
+
+    @on(MatchesFound)
+    def matches_found(self, message: MatchesFound) -> None:
+        reader = self.query_one(ArticleView)
+        if reader.article is not None and reader.article.id == message.article_id:
+            reader.set_matches(message.matches)
+
+    def _set_read(self, article_id: str, read: bool) -> None:
+        self.state = self.state.with_read(article_id, read)
+        self.query_one(ArticleList).set_read(self.state.read)
+        self.save_soon()
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def find_related(self, article: Article) -> None:
+        self.post_message(RelatedFound(article, self.workspace.related(article.id, limit=PAGE)))
+
+    @on(RelatedFound)
+    def related_found(self, message: RelatedFound) -> None:
+        self.related_to = message.article
+        self.activity = ""
+        self.query_one(ArticleList).show(
+            message.hits, len(message.hits), read=self.state.read,
+            sources=self.workspace.sources, marks=self.marks, with_snippets=False,
+            empty_message="No related articles.",
+        )  # fmt: skip
+        self.action_focus_pane("articles")
+        self.refresh_status()
+
+    # -- the index ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def sync_index(self) -> None:
+        if self.index_ready and not self.workspace.needs_update():
+            return
+        self.post_message(IndexProgress(0, 0))
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - self._last_progress >= PROGRESS_EVERY or done == total:
+                self._last_progress = now
+                self.post_message(IndexProgress(done, total))
+
+        try:
+            report = self.workspace.sync(progress=progress)
+        except IndexBusy as error:
+            self.post_message(IndexFailed(str(error)))
+            return
+        self.post_message(IndexUpdated(report))
+
+    @on(IndexProgress)
+    def index_progress(self, message: IndexProgress) -> None:
+        if message.total:
+            self.activity = f"indexing {message.done}/{message.total}"
+        else:
+            self.activity = "checking the index…"
+        self.refresh_status()
+
+    @on(IndexUpdated)
+    def index_updated(self, message: IndexUpdated) -> None:
+        self.activity = ""
+        self.index_ready = True
+        self.run_search()
+        if message.report.changed and self.open_article is None and self.state.article:
+            self.load_article(self.state.article, quiet=True)
+        problems = self.workspace.problems()
+        for problem in problems[:3]:
+            self.notify(str(problem), title="Content problem", severity="warning", timeout=8)
+        if len(problems) > 3:
+            self.notify(f"…and {len(problems) - 3} more: run `briefing index` to list them.",
+                        severity="warning", timeout=8)  # fmt: skip
+        self.refresh_status()
+
+    @on(IndexFailed)
+    def index_failed(self, message: IndexFailed) -> None:
+        self.activity = ""
+        self.notify(message.message, title="Index", severity="error")
+        self.refresh_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.activity = ""
+            self.notify(str(event.worker.error), title="Error", severity="error")
+            self.refresh_status()
+
+    # -- status and state ------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        source = self.workspace.source(self.state.source).name if self.state.source else None
+        theme = self.state.theme
+        theme_name = self.workspace.themes[theme].name if theme in self.workspace.themes else theme
+        articles = self.query_one(ArticleList)
+        self.query_one(StatusLine).update_status(
+            query=self.state.query.strip(), source=source, theme=theme_name,
+            related_to=self.related_to.title if self.related_to else None,
+            shown=len(articles.hits), total=articles.total,
+            activity=self.activity, error=self.error,
+        )  # fmt: skip
+
+    def save_soon(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_state)
+
+    def save_state(self) -> None:
+        try:
+            self.store.save(self.state)
+        except OSError as error:
+            self.notify(f"Cannot save reading state: {error}", severity="error")
+
+    def on_unmount(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.save_state()
