@@ -1,33 +1,29 @@
-"""The reading room: sources, themes, articles, reader and notes around one search box.
+"""The reading room screen: one search box over the panes, a status line, the footer.
 
 The screen coordinates: widgets post messages (ArticleChosen, FilterToggled),
-workers do the blocking work (search, opening an article, updating the index)
-and post their results back; the screen updates the panes and the saved state.
+thread workers run the blocking calls in `tui.tasks` and post their results
+back, and the screen updates the panes and the saved reading state.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from index.document import plain_text
-from index.indexer import IndexBusy
-from index.models import Article, SearchResult
-from index.query import QueryError
+from index.models import Article, SearchHit, SearchResult
 from index.state import ReadingState, StateStore
 from index.workspace import Workspace
 
+from .. import tasks
 from ..marks import theme_marks
 from ..messages import (
     ArticleChosen,
@@ -45,18 +41,15 @@ from ..widgets.article_list import ArticleList, MoreWanted
 from ..widgets.facets import SourcesPane, ThemesPane
 from ..widgets.notes import NotesPane
 from ..widgets.reader import ArticleView
+from ..widgets.reading_room import PANES, ReadingRoom
 from ..widgets.search_box import SearchBox
 from ..widgets.status_line import StatusLine
 
-PANES = ("search", "sources", "themes", "articles", "reader", "notes")
-GROUPS = {"sources": "sidebar", "themes": "sidebar", "articles": "articles", "reader": "reader",
-          "notes": "notes"}  # fmt: skip
-NARROW_BELOW = 120
-"""Below this width one pane group is shown at a time."""
+CYCLE = ("search", *PANES)
 PAGE = 100
 DEBOUNCE = 0.15
 SAVE_DELAY = 0.5
-PROGRESS_EVERY = 0.1
+PROBLEMS_SHOWN = 3
 
 
 class MainScreen(Screen[None]):
@@ -93,39 +86,26 @@ class MainScreen(Screen[None]):
         self._request = 0
         self._debounce: Timer | None = None
         self._save_timer: Timer | None = None
-        self._last_progress = 0.0
         self._matches_query = ""
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder='/ Search: words, "phrases", prefix*, place:…', id="search")
-        with Horizontal(id="panes"):
-            with Vertical(id="sidebar"):
-                yield SourcesPane(id="sources", classes="pane")
-                yield ThemesPane(id="themes", classes="pane")
-            yield ArticleList(id="articles", classes="pane")
-            with Vertical(id="right"):
-                yield ArticleView(id="reader", classes="pane")
-                yield NotesPane(id="notes", classes="pane")
+        yield ReadingRoom(id="room")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
-    # -- start-up -------------------------------------------------------------------------
+    @property
+    def room(self) -> ReadingRoom:
+        return self.query_one(ReadingRoom)
 
     def on_mount(self) -> None:
-        titles = {"sources": "1 Sources", "themes": "2 Themes", "articles": "3 Articles",
-                  "reader": "4 Reader", "notes": "5 Notes"}  # fmt: skip
-        for pane, title in titles.items():
-            self.query_one(f"#{pane}").border_title = title
         self.state = self.store.load()
         if self.store.problem:
-            self.notify(
-                f"{self.store.problem}. Reading state will not be saved.", severity="warning"
-            )
+            message = f"{self.store.problem}. Reading state will not be saved."
+            self.notify(message, severity="warning")
         search = self.query_one(SearchBox)
         with search.prevent(Input.Changed):
             search.value = self.state.query
-        self._apply_layout()
-        self.show_group("articles")
         self.query_one(ArticleList).focus()
         self.index_ready = self.workspace.indexer.open_index() is not None
         if self.index_ready:
@@ -133,60 +113,30 @@ class MainScreen(Screen[None]):
             if self.state.article:
                 self.load_article(self.state.article, quiet=True)
         else:
-            self.query_one(ArticleList).show(
-                [], 0, read=self.state.read, sources=self.workspace.sources, marks=self.marks,
-                with_snippets=False, empty_message="Building the index…",
-            )  # fmt: skip
+            self._show_hits([], 0, empty_message="Building the index…")
         self._show_facets(None)
         if self.update_index or not self.index_ready:
             self.sync_index()
         self.refresh_status()
 
-    # -- layout -----------------------------------------------------------------------------
-
-    def on_resize(self) -> None:
-        self._apply_layout()
-
-    def _apply_layout(self) -> None:
-        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
-
-    def show_group(self, group: str) -> None:
-        for name in ("sidebar", "articles", "reader", "notes"):
-            self.set_class(name == group, f"-show-{name}")
-
-    def on_descendant_focus(self, event: object) -> None:
-        pane = self._focused_pane()
-        if pane in GROUPS:
-            self.show_group(GROUPS[pane])
-
-    def _focused_pane(self) -> str | None:
-        widget: Widget | None = self.focused
-        while widget is not None:
-            if widget.id in PANES:
-                return widget.id
-            widget = widget.parent if isinstance(widget.parent, Widget) else None
-        return None
-
-    # -- actions ------------------------------------------------------------------------------
+    # -- actions --------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBox).focus()
 
     def action_focus_pane(self, pane: str) -> None:
-        if pane in GROUPS:
-            self.show_group(GROUPS[pane])
-        widget = self.query_one(f"#{pane}")
-        self.call_after_refresh(widget.focus)
+        self.room.focus_pane(pane)
 
     def action_cycle(self, step: int) -> None:
-        current = self._focused_pane() or "search"
-        target = PANES[(PANES.index(current) + step) % len(PANES)]
+        current = self.room.pane_of(self.focused) or "search"
+        target = CYCLE[(CYCLE.index(current) + step) % len(CYCLE)]
         if target == "search":
             self.action_focus_search()
         else:
             self.action_focus_pane(target)
 
     def action_escape(self) -> None:
+        """Outside the search box: leave related articles, else clear the query."""
         if self.related_to is not None:
             self.related_to = None
             self.run_search()
@@ -195,30 +145,28 @@ class MainScreen(Screen[None]):
 
     def action_clear_all(self) -> None:
         self.related_to = None
-        self.state = replace(self.state, source=None, theme=None)
         search = self.query_one(SearchBox)
         with search.prevent(Input.Changed):
             search.value = ""
-        self.state = replace(self.state, query="")
+        self.state = replace(self.state, query="", source=None, theme=None)
         self.run_search()
         self.save_soon()
 
     def action_toggle_read(self) -> None:
         articles = self.query_one(ArticleList)
-        target = articles.highlighted_id if self._focused_pane() == "articles" else None
+        in_list = self.room.pane_of(self.focused) == "articles"
+        target = articles.highlighted_id if in_list else None
         target = target or (self.open_article.id if self.open_article else articles.highlighted_id)
-        if target is None:
-            return
-        self._set_read(target, target not in self.state.read)
+        if target is not None:
+            self._set_read(target, target not in self.state.read)
 
     def action_related(self) -> None:
-        article = self.open_article
-        if article is None:
+        if self.open_article is None:
             self.notify("Open an article first (Enter in Articles).", severity="warning")
             return
         self.activity = "finding related articles…"
         self.refresh_status()
-        self.find_related(article)
+        self.find_related(self.open_article)
 
     def action_match(self, direction: int) -> None:
         if self.open_article is not None:
@@ -230,7 +178,7 @@ class MainScreen(Screen[None]):
             return self.open_article is not None
         return True
 
-    # -- searching -----------------------------------------------------------------------------
+    # -- searching ------------------------------------------------------------------------
 
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
@@ -258,51 +206,38 @@ class MainScreen(Screen[None]):
     def toggle_filter(self, kind: str, value: str) -> None:
         """Switch a source or theme filter on, or off when it is the active one."""
         if kind == "source":
-            source = None if self.state.source == value else value
-            self.state = replace(self.state, source=source)
+            self.state = replace(self.state, source=None if self.state.source == value else value)
         else:
-            theme = None if self.state.theme == value else value
-            self.state = replace(self.state, theme=theme)
+            self.state = replace(self.state, theme=None if self.state.theme == value else value)
         self.related_to = None
         self.run_search()
         self.save_soon()
 
     def run_search(self, offset: int = 0) -> None:
-        if not self.index_ready:
-            return
-        self._request += 1
-        state = self.state
-        self.search_worker(self._request, state.query, state.source, state.theme, offset)
+        if self.index_ready:
+            self._request += 1
+            self.search_worker(self._request, self.state, offset)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search_worker(
-        self, request: int, query: str, source: str | None, theme: str | None, offset: int
-    ) -> None:
-        try:
-            result = self.workspace.search(
-                query, source=source, theme=theme, limit=PAGE, offset=offset
-            )
-        except QueryError as error:
-            self.post_message(SearchFailed(str(error), request))
-            return
-        self.post_message(SearchFinished(result, request, append=offset > 0))
+    def search_worker(self, request: int, state: ReadingState, offset: int) -> None:
+        found = tasks.search(
+            self.workspace, request, state.query, state.source, state.theme, offset, PAGE
+        )
+        self.post_message(found)
 
     @on(SearchFinished)
     def search_finished(self, message: SearchFinished) -> None:
         if message.request != self._request or self.related_to is not None:
             return
+        result = self.result = message.result
         self.error = ""
-        self.result = message.result
-        self.query_one(ArticleList).show(
-            message.result.hits, message.result.total, read=self.state.read,
-            sources=self.workspace.sources, marks=self.marks,
-            with_snippets=bool(self.state.query.strip()), append=message.append,
-        )  # fmt: skip
+        with_snippets = bool(self.state.query.strip())
+        self._show_hits(result.hits, result.total, with_snippets, append=message.append)
         if not message.append:
-            self._show_facets(message.result)
+            self._show_facets(result)
             self._refresh_matches()
-            if message.result.suggestion and message.result.total == 0:
-                self.error = f"nothing found; did you mean “{message.result.suggestion}”?"
+            if result.suggestion and result.total == 0:
+                self.error = f"nothing found; did you mean “{result.suggestion}”?"
         self.refresh_status()
         self.save_soon()
 
@@ -321,6 +256,20 @@ class MainScreen(Screen[None]):
         if self.related_to is None:
             self.run_search(offset=message.loaded)
 
+    def _show_hits(
+        self,
+        hits: Iterable[SearchHit],
+        total: int,
+        with_snippets: bool = False,
+        append: bool = False,
+        empty_message: str = "No articles match.",
+    ) -> None:
+        self.query_one(ArticleList).show(
+            hits, total, read=self.state.read, sources=self.workspace.sources,
+            marks=self.marks, with_snippets=with_snippets, append=append,
+            empty_message=empty_message,
+        )  # fmt: skip
+
     def _show_facets(self, result: SearchResult | None) -> None:
         facets = result.facets if result else None
         self.query_one(SourcesPane).show(
@@ -334,7 +283,7 @@ class MainScreen(Screen[None]):
             self.state.theme,
         )
 
-    # -- opening articles --------------------------------------------------------------------
+    # -- opening articles -------------------------------------------------------------------
 
     @on(ArticleChosen)
     def article_chosen(self, message: ArticleChosen) -> None:
@@ -343,26 +292,17 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: str, quiet: bool = False) -> None:
         """Read the article and its query matches; `quiet` restores it without moving focus."""
-        loaded = self.workspace.load_article(article_id)
-        if loaded is None or loaded.article is None:
-            if not quiet:
-                reason = str(loaded.problems[0]) if loaded and loaded.problems else "not indexed"
-                self.app.call_from_thread(
-                    self.notify, f"Cannot open {article_id}: {reason}", severity="error"
-                )
-            return
-        article = loaded.article
-        query = self.state.query
-        matches = self.workspace.match_spans(plain_text(article.body), query) if query else []
-        self.post_message(ArticleLoaded(article, matches, query, focus=not quiet))
+        outcome = tasks.open_article(self.workspace, article_id, self.state.query, not quiet)
+        if isinstance(outcome, ArticleLoaded):
+            self.post_message(outcome)
+        elif not quiet:
+            self.app.call_from_thread(self.notify, outcome, severity="error")
 
     @on(ArticleLoaded)
     def article_loaded(self, message: ArticleLoaded) -> None:
-        article = message.article
-        self.open_article = article
-        reader = self.query_one(ArticleView)
-        reader.show(article, self.workspace.source(article.source), self.workspace.themes,
-                    message.matches)  # fmt: skip
+        article = self.open_article = message.article
+        source = self.workspace.source(article.source)
+        self.query_one(ArticleView).show(article, source, self.workspace.themes, message.matches)
         self.query_one(NotesPane).show(article)
         self.state = replace(self.state, article=article.id)
         self._matches_query = message.query
@@ -373,16 +313,13 @@ class MainScreen(Screen[None]):
 
     def _refresh_matches(self) -> None:
         """Highlight the new query's words in the open article."""
-        article = self.open_article
-        if article is not None and self._matches_query != self.state.query:
+        if self.open_article is not None and self._matches_query != self.state.query:
             self._matches_query = self.state.query
-            self.find_matches(article, self.state.query)
+            self.find_matches(self.open_article, self.state.query)
 
     @work(thread=True, exclusive=True, group="matches", exit_on_error=False)
     def find_matches(self, article: Article, query: str) -> None:
-        text = plain_text(article.body)
-        matches = self.workspace.match_spans(text, query) if query.strip() else []
-        self.post_message(MatchesFound(article.id, matches, query))
+        self.post_message(tasks.find_matches(self.workspace, article, query))
 
     @on(MatchesFound)
     def matches_found(self, message: MatchesFound) -> None:
@@ -397,40 +334,23 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def find_related(self, article: Article) -> None:
-        self.post_message(RelatedFound(article, self.workspace.related(article.id, limit=PAGE)))
+        self.post_message(tasks.related(self.workspace, article, PAGE))
 
     @on(RelatedFound)
     def related_found(self, message: RelatedFound) -> None:
         self.related_to = message.article
         self.activity = ""
-        self.query_one(ArticleList).show(
-            message.hits, len(message.hits), read=self.state.read,
-            sources=self.workspace.sources, marks=self.marks, with_snippets=False,
-            empty_message="No related articles.",
-        )  # fmt: skip
+        self._show_hits(message.hits, len(message.hits), empty_message="No related articles.")
         self.action_focus_pane("articles")
         self.refresh_status()
 
-    # -- the index ----------------------------------------------------------------------------
+    # -- the index ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def sync_index(self) -> None:
-        if self.index_ready and not self.workspace.needs_update():
-            return
-        self.post_message(IndexProgress(0, 0))
-
-        def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - self._last_progress >= PROGRESS_EVERY or done == total:
-                self._last_progress = now
-                self.post_message(IndexProgress(done, total))
-
-        try:
-            report = self.workspace.sync(progress=progress)
-        except IndexBusy as error:
-            self.post_message(IndexFailed(str(error)))
-            return
-        self.post_message(IndexUpdated(report))
+        outcome = tasks.update_index(self.workspace, self.index_ready, self.post_message)
+        if outcome is not None:
+            self.post_message(outcome)
 
     @on(IndexProgress)
     def index_progress(self, message: IndexProgress) -> None:
@@ -448,11 +368,12 @@ class MainScreen(Screen[None]):
         if message.report.changed and self.open_article is None and self.state.article:
             self.load_article(self.state.article, quiet=True)
         problems = self.workspace.problems()
-        for problem in problems[:3]:
+        for problem in problems[:PROBLEMS_SHOWN]:
             self.notify(str(problem), title="Content problem", severity="warning", timeout=8)
-        if len(problems) > 3:
-            self.notify(f"…and {len(problems) - 3} more: run `briefing index` to list them.",
-                        severity="warning", timeout=8)  # fmt: skip
+        if len(problems) > PROBLEMS_SHOWN:
+            more = len(problems) - PROBLEMS_SHOWN
+            message_text = f"…and {more} more: run `briefing index` to list them."
+            self.notify(message_text, severity="warning", timeout=8)
         self.refresh_status()
 
     @on(IndexFailed)
@@ -467,15 +388,15 @@ class MainScreen(Screen[None]):
             self.notify(str(event.worker.error), title="Error", severity="error")
             self.refresh_status()
 
-    # -- status and state ------------------------------------------------------------------------
+    # -- status and state -------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
         source = self.workspace.source(self.state.source).name if self.state.source else None
-        theme = self.state.theme
-        theme_name = self.workspace.themes[theme].name if theme in self.workspace.themes else theme
+        theme = self.workspace.themes.get(self.state.theme or "")
         articles = self.query_one(ArticleList)
         self.query_one(StatusLine).update_status(
-            query=self.state.query.strip(), source=source, theme=theme_name,
+            query=self.state.query.strip(), source=source,
+            theme=theme.name if theme else self.state.theme,
             related_to=self.related_to.title if self.related_to else None,
             shown=len(articles.hits), total=articles.total,
             activity=self.activity, error=self.error,
