@@ -52,7 +52,12 @@ def read_article(path: Path) -> LoadedArticle:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return _failed(path, line, f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
-    return parse_article(text, path)
+    try:
+        return parse_article(text, path)
+    except RecursionError:
+        return _failed(path, None, "cannot read: nested too deeply")
+    except Exception as error:  # one odd file must never stop the others loading
+        return _failed(path, None, f"cannot read: {type(error).__name__}: {error}")
 
 
 def parse_article(text: str, path: Path) -> LoadedArticle:

@@ -39,7 +39,11 @@ class FrontMatter:
 
 
 class StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate mapping keys."""
+    """SafeLoader that refuses aliases and duplicate mapping keys, and reads dates as text.
+
+    Dates stay strings so that the fields that hold them validate them with a
+    clear message (`published: 2024-02-30` is a bad date, not a YAML error).
+    """
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -52,6 +56,10 @@ class StrictSafeLoader(yaml.SafeLoader):
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "keys must be plain names", key_node.start_mark
+                )
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str) and key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -59,6 +67,12 @@ class StrictSafeLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+StrictSafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
@@ -87,6 +101,11 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
         problem = error.problem or error.context or "invalid YAML"
         raise FrontMatterError(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
+        raise FrontMatterError(f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise FrontMatterError("invalid YAML: nested too deeply") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as error:
+        # PyYAML's constructors raise these on some values (huge numbers, bad tags).
         raise FrontMatterError(f"invalid YAML: {error}") from None
     finally:
         loader.dispose()

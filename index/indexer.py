@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -210,6 +211,7 @@ class Indexer:
         if ix is None:
             return self._rebuild(progress)
         previous = manifest or {}
+        indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
         scanned = self._scan(previous)
         report = SyncReport()
         desired = self._assign_ids(scanned)
@@ -219,7 +221,6 @@ class Indexer:
             if not (item.article is None and item.entry.indexed)
             or self._moved(article_id, item, previous)
         ]
-        indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
         stale = sorted(indexed_before - set(desired))
         if to_write or stale:
             writer = self._writer(ix)
@@ -249,9 +250,8 @@ class Indexer:
     def _rebuild(self, progress: Progress | None) -> SyncReport:
         scanned = self._scan({}, force=True)
         desired = self._assign_ids(scanned)
-        building = self.data.root / f"index.building-{os.getpid()}"
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir(parents=True, mode=0o700)
+        self._remove_leftovers()
+        building = Path(tempfile.mkdtemp(prefix="index.building-", dir=self.data.root))
         ix = whoosh_index.create_in(str(building), self.schema)
         writer = self._writer(ix)
         report = SyncReport(rebuilt=True)
@@ -274,14 +274,19 @@ class Indexer:
         return report
 
     def _swap_in(self, building: Path) -> None:
+        """Replace the index directory with the freshly built one."""
         target = self.data.index_dir
-        retired = self.data.root / f"index.old-{os.getpid()}"
         if target.exists():
-            os.replace(target, retired)
+            retired = tempfile.mkdtemp(prefix="index.old-", dir=self.data.root)
+            os.replace(target, retired)  # onto the new, empty directory
         os.replace(building, target)
-        shutil.rmtree(retired, ignore_errors=True)
-        for leftover in self.data.root.glob("index.building-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
+        """Directories of builds that crashed and of replaced indexes (we hold the lock)."""
+        for pattern in ("index.building-*", "index.old-*"):
+            for leftover in self.data.root.glob(pattern):
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def _writer(self, ix: FileIndex) -> SegmentWriter:
         try:

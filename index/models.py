@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .sanitize import clean_text
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,7 +18,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        path = clean_text(str(self.path))  # file names are untrusted too
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.message}"
 
 
@@ -132,3 +135,52 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     facets: Facets
     suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class TextTarget:
+    """Where an annotation points in an article's plain text (a W3C Web Annotation selector).
+
+    `exact` is the quoted passage, `prefix`/`suffix` up to 32 characters of context,
+    `start`/`end` its offsets, `text_hash` the sha256 of the plain text it was made on.
+    """
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A personal note on a passage of an article, or on the whole article (no target)."""
+
+    id: str
+    article_id: str
+    note: str
+    tags: tuple[str, ...]
+    created: str
+    """ISO 8601 time, UTC."""
+    updated: str
+    target: TextTarget | None = None
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """An annotation placed on the current text of its article.
+
+    `status` is "article" (whole-article note), "exact" (found where it was made),
+    "moved" (same words, elsewhere), "fuzzy" (words lightly edited) or "orphaned"
+    (not found; `start`/`end` are None and the quote is kept).
+    """
+
+    annotation: Annotation
+    start: int | None
+    end: int | None
+    status: str
+
+    @property
+    def placed(self) -> bool:
+        return self.start is not None

@@ -1,9 +1,12 @@
 """The one sanitiser every piece of text passes through on its way in.
 
 Article text comes from sources we do not control and ends up on a terminal.
-Escape sequences (CSI, OSC such as clipboard-writing OSC 52, DCS…) are removed whole,
-so no payload is left behind as visible debris; every other control character
-(C0 except tab and newline, DEL, C1) is dropped. Carriage returns become newlines.
+Escape sequences (CSI, OSC such as clipboard-writing OSC 52, DCS…) are removed
+whole, so no payload is left behind as visible debris; every other control
+character (C0 except tab and newline, DEL, C1) is dropped. Carriage returns
+become newlines. Bidirectional overrides and isolates (which can make text read
+differently from what it is) and invisible zero-width spaces are removed too;
+joiners that scripts and emoji need (ZWJ, ZWNJ) and direction marks are kept.
 """
 
 from __future__ import annotations
@@ -11,18 +14,22 @@ from __future__ import annotations
 import re
 
 # ESC-introduced sequences: CSI (ESC [ … final byte), OSC/DCS/SOS/PM/APC strings
-# (ESC ] … up to BEL, ST or the end of the line), and two-byte escapes (ESC + one character).
+# (ESC ] … up to BEL, ST or the end of the line), and two-byte escapes (ESC + one
+# character other than a newline). The 8-bit forms (CSI 0x9b; DCS, SOS, OSC, PM,
+# APC 0x90 0x98 0x9d 0x9e 0x9f) count as sequences only when they are terminated,
+# because a lone C1 byte is usually mis-decoded text (â€\x9d for ”), not an attack.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    \x1b\[[0-?]*[ -/]*[@-~]?                 # CSI
-    | \x1b[\]PX^_][^\n]*?(?:\x07|\x1b\\|\x9c|(?=\n)|$)  # OSC, DCS, SOS, PM, APC strings
-    | \x9b[0-?]*[ -/]*[@-~]?                 # 8-bit CSI
-    | [\x90\x98\x9d\x9e\x9f][^\n]*?(?:\x07|\x1b\\|\x9c|(?=\n)|$)  # 8-bit string introducers
-    | \x1b.?                                 # any other escape
+    \x1b\[[0-?]*[ -/]*[@-~]?
+    | \x1b[\]PX^_][^\n]*?(?:\x07|\x1b\\|\x9c|(?=\n)|$)
+    | \x9b[0-?]*[ -/]*[@-~]
+    | [\x90\x98\x9d\x9e\x9f][^\n\x90\x98\x9d\x9e\x9f]*?(?:\x07|\x1b\\|\x9c)
+    | \x1b[^\n]?
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 
 def clean_text(text: str) -> str:
@@ -31,7 +38,8 @@ def clean_text(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    text = _CONTROL.sub("", text)
+    return _INVISIBLE.sub("", text)
 
 
 def clean_value(value: object) -> object:

@@ -308,16 +308,22 @@ def _lead(body: str) -> Snippet:
     return Snippet(body[:end].replace("\n", " "), 0, ())
 
 
+WORD_REACH = 24
+"""How far a snippet edge may move to reach a word boundary (unspaced scripts have none)."""
+
+
 def _word_start(text: str, index: int) -> int:
     """Move `index` back to the start of the word it falls in."""
-    while 0 < index < len(text) and not text[index - 1].isspace():
+    limit = max(0, index - WORD_REACH)
+    while limit < index < len(text) and not text[index - 1].isspace():
         index -= 1
     return index
 
 
 def _word_end(text: str, index: int) -> int:
     """Move `index` forward to the end of the word it falls in."""
-    while 0 < index < len(text) and not text[index].isspace():
+    limit = min(len(text), index + WORD_REACH)
+    while 0 < index < limit and not text[index].isspace():
         index += 1
     return index
 

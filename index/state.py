@@ -1,15 +1,17 @@
 """The reader's state between sessions: last query and filters, open article, read marks.
 
 Kept as a small YAML file in the user data dir. Writes are atomic and happen
-under a lock, re-reading the file first so that two running instances merge
-their read marks instead of overwriting each other's. A file that cannot be
+under a lock, re-reading the file first and applying this instance's read and
+unread changes to the marks found there, so two running instances merge their
+read marks instead of overwriting each other's. A file that cannot be
 read is never overwritten: the session goes on without saving and says why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,6 @@ class StateStore:
     writable: bool = True
     problem: str | None = None
     """Why saving is off, when it is."""
-    _loaded_read: frozenset[str] = field(default_factory=frozenset)
 
     def load(self) -> ReadingState:
         """The saved state (empty when there is none). Turns saving off if the file is bad."""
@@ -56,26 +57,35 @@ class StateStore:
             self.writable = False
             self.problem = str(error)
             return ReadingState()
-        self._loaded_read = state.read
         return state
 
-    def save(self, state: ReadingState) -> None:
-        """Write `state`, keeping read marks another instance added or removed meanwhile."""
+    def save(
+        self, state: ReadingState, read_changes: Mapping[str, bool], wait: float = 10.0
+    ) -> ReadingState | None:
+        """Write `state` with `read_changes` (article id → read?) applied to the marks on disk.
+
+        Marks are merged as changes, not overwritten, so marks another running
+        instance set or cleared meanwhile stay. Returns the state as written, or
+        None when saving is off; raises LockTimeout or OSError when it cannot write.
+        """
         if not self.writable:
-            return
-        with file_lock(self.path.with_name(self.path.name + ".lock")):
+            return None
+        with file_lock(self.path.with_name(self.path.name + ".lock"), timeout=wait):
             try:
                 on_disk = self._read()
             except StateError as error:
                 self.writable = False
                 self.problem = str(error)
-                return
-            added = state.read - self._loaded_read
-            removed = self._loaded_read - state.read
-            merged = (on_disk.read | added) - removed
-            state = replace(state, read=frozenset(merged))
-            atomic_write_text(self.path, HEADER + yaml.safe_dump(_to_yaml(state), sort_keys=False))
-            self._loaded_read = state.read
+                return None
+            read = set(on_disk.read)
+            for article_id, is_read in read_changes.items():
+                if is_read:
+                    read.add(article_id)
+                else:
+                    read.discard(article_id)
+            merged = replace(state, read=frozenset(read))
+            atomic_write_text(self.path, HEADER + yaml.safe_dump(_to_yaml(merged), sort_keys=False))
+            return merged
 
     def _read(self) -> ReadingState:
         try:

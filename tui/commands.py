@@ -1,4 +1,8 @@
-"""The command palette (Ctrl+P): every action, every theme and source, and any article."""
+"""The command palette (Ctrl+P): every action, every theme and source, and any article.
+
+Titles, names and descriptions come from content files, so every one is shown
+as plain Content (or escaped where Textual would parse markup).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from index.query import QueryError
 
@@ -51,14 +58,16 @@ class BriefingCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, command, help_text in self._commands():
-            yield DiscoveryHit(text, command, text=text, help=help_text)
+            yield DiscoveryHit(Content(text), command, text=text, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_text in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
+                yield Hit(
+                    score, highlight(matcher, text), command, text=text, help=escape(help_text)
+                )
         screen = self._main()
         if screen is None or len(query.strip()) < 2:
             return
@@ -72,8 +81,19 @@ class BriefingCommands(Provider):
             text = f"article: {hit.title}"
             yield Hit(
                 0.5 - rank * 0.01,
-                matcher.highlight(text),
-                partial(screen.load_article, hit.id),
+                highlight(matcher, text),
+                partial(screen.open_article_by_id, hit.id),
                 text=text,
-                help=screen.workspace.source(hit.source).name,
+                help=escape(screen.workspace.source(hit.source).name),
             )
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """Like Matcher.highlight, but `text` is never read as markup (titles are untrusted)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -8,6 +8,7 @@ from textual.message import Message
 
 from index.indexer import SyncReport
 from index.models import Article, SearchHit, SearchResult
+from index.state import ReadingState
 
 
 @dataclass
@@ -51,6 +52,8 @@ class ArticleLoaded(Message):
     """The query the matches are for."""
     focus: bool = True
     """Move the focus to the reader (not when an article is restored at start-up)."""
+    request: int = 0
+    """Which open request this answers; answers to older requests are ignored."""
 
 
 @dataclass
@@ -66,6 +69,17 @@ class MatchesFound(Message):
 class RelatedFound(Message):
     article: Article
     hits: tuple[SearchHit, ...]
+    request: int = 0
+
+
+@dataclass
+class StateSaved(Message):
+    """A save of the reading state finished: `written` (marks merged), or a problem."""
+
+    changes: dict[str, bool]
+    """The read/unread changes the save carried."""
+    written: ReadingState | None
+    problem: str = ""
 
 
 @dataclass

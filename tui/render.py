@@ -52,9 +52,11 @@ def snippet_text(snippet: Snippet, style: str = MATCH_STYLE, max_chars: int | No
     """
     start, end = 0, len(snippet.text)
     if max_chars is not None and end > max_chars:
-        first = snippet.matches[0][0] if snippet.matches else 0
-        start = _word_boundary(snippet.text, max(0, first - max_chars // 3))
-        end = _word_boundary(snippet.text, min(len(snippet.text), start + max_chars))
+        first, first_end = snippet.matches[0] if snippet.matches else (0, 0)
+        start = _word_boundary(snippet.text, max(0, first - max_chars // 3), 0)
+        end = min(len(snippet.text), start + max_chars)
+        if end < len(snippet.text):
+            end = max(_word_boundary(snippet.text, end, start + 1), first_end)
     window = snippet.text[start:end].strip()
     offset = start + (len(snippet.text[start:end]) - len(snippet.text[start:end].lstrip()))
     spans = [
@@ -68,10 +70,11 @@ def snippet_text(snippet: Snippet, style: str = MATCH_STYLE, max_chars: int | No
     return text + Text("…")
 
 
-def _word_boundary(text: str, index: int) -> int:
-    """The nearest space at or before `index` (or `index` itself when there is none)."""
-    space = text.rfind(" ", 0, index + 1)
-    return space if space > 0 else index
+def _word_boundary(text: str, index: int, floor: int) -> int:
+    """The nearest space at most 20 characters before `index` (and after `floor`), else `index`."""
+    floor = max(floor, index - 20)
+    space = text.rfind(" ", floor, index + 1)
+    return space if space > floor else index
 
 
 def source_label(source: Source) -> str:

@@ -49,7 +49,7 @@ def search(
 
 
 def open_article(
-    workspace: Workspace, article_id: str, query: str, focus: bool
+    workspace: Workspace, article_id: str, query: str, focus: bool, request: int
 ) -> ArticleLoaded | str:
     """The article with its query matches, or a one-line reason it cannot be opened."""
     loaded = workspace.load_article(article_id)
@@ -58,7 +58,7 @@ def open_article(
         return f"Cannot open {article_id}: {reason}"
     article = loaded.article
     matches = match_spans(workspace, article, query)
-    return ArticleLoaded(article, matches, query, focus=focus)
+    return ArticleLoaded(article, matches, query, focus=focus, request=request)
 
 
 def match_spans(workspace: Workspace, article: Article, query: str) -> list[tuple[int, int]]:
@@ -69,8 +69,8 @@ def find_matches(workspace: Workspace, article: Article, query: str) -> MatchesF
     return MatchesFound(article.id, match_spans(workspace, article, query), query)
 
 
-def related(workspace: Workspace, article: Article, limit: int) -> RelatedFound:
-    return RelatedFound(article, workspace.related(article.id, limit=limit))
+def related(workspace: Workspace, article: Article, limit: int, request: int) -> RelatedFound:
+    return RelatedFound(article, workspace.related(article.id, limit=limit), request)
 
 
 def update_index(

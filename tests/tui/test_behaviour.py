@@ -18,6 +18,7 @@ from tests.tui.conftest import (
     status_text,
 )
 from tui.messages import IndexProgress, IndexUpdated
+from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ArticleView
 
 HOSTILE = """---
@@ -155,3 +156,55 @@ async def test_every_pane_is_reachable_at_80_by_24(make_app: AppFactory) -> None
         reader = screen.query_one("#reader", ArticleView)
         assert reader.region.width >= 70 and focused_id(pilot) == "reader"
         assert "Provinces left behind as markets wither" in reader.visible_text
+
+
+async def test_markup_in_a_bad_query_shows_literally(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"date:[/x] [@click=app.quit]q[/]", "enter")
+        await settle(pilot)
+        assert app.is_running
+        assert any("[/x]" in n.message for n in app._notifications)
+
+
+async def test_palette_finds_articles_whose_titles_hold_markup(
+    make_app: AppFactory, corpus_dir: Path
+) -> None:
+    write_article(corpus_dir, "boom.md", HOSTILE.replace("hostile", "boom").replace(
+        'title: "[bold]x', 'title: "[/] housing boom [draft] [bold]x'))  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"boom")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = main_screen(pilot).query_one("#reader", ArticleView)
+        assert reader.article is not None and reader.article.id == "boom"
+        assert "[/] housing boom [draft]" in reader.visible_text
+
+
+async def test_a_saved_filter_for_a_removed_theme_is_dropped(
+    make_app: AppFactory, data_paths: DataPaths
+) -> None:
+    data_paths.root.mkdir(parents=True)
+    data_paths.state_file.write_text("theme: gone-theme\nquery: ''\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(listed_ids(pilot)) == 6
+        assert main_screen(pilot).state.theme is None
+
+
+async def test_a_late_page_never_duplicates_rows(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = main_screen(pilot).query_one("#articles", ArticleList)
+        hits = list(articles.hits)
+        articles.show(hits[:3], 6, read=frozenset(), sources={}, marks={}, with_snippets=False,
+                      append=True)  # fmt: skip
+        await settle(pilot)
+        assert [hit.id for hit in articles.hits] == [hit.id for hit in hits]

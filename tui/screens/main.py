@@ -7,6 +7,7 @@ back, and the screen updates the panes and the saved reading state.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import ClassVar
@@ -14,6 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
@@ -21,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from index.models import Article, SearchHit, SearchResult
 from index.state import ReadingState, StateStore
+from index.storage import LockTimeout
 from index.workspace import Workspace
 
 from .. import tasks
@@ -36,6 +39,7 @@ from ..messages import (
     RelatedFound,
     SearchFailed,
     SearchFinished,
+    StateSaved,
 )
 from ..widgets.article_list import ArticleList, MoreWanted
 from ..widgets.facets import SourcesPane, ThemesPane
@@ -84,8 +88,11 @@ class MainScreen(Screen[None]):
         self.activity = ""
         self.error = ""
         self._request = 0
+        self._article_request = 0
         self._debounce: Timer | None = None
         self._save_timer: Timer | None = None
+        self._read_changes: dict[str, bool] = {}
+        """Read/unread marks set since the last save, applied to the file's marks on saving."""
         self._matches_query = ""
 
     def compose(self) -> ComposeResult:
@@ -98,11 +105,24 @@ class MainScreen(Screen[None]):
     def room(self) -> ReadingRoom:
         return self.query_one(ReadingRoom)
 
+    def tell(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A notification whose text is shown as is: it often quotes untrusted input."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def on_mount(self) -> None:
         self.state = self.store.load()
+        if self.state.theme and self.state.theme not in self.workspace.themes:
+            self.state = replace(self.state, theme=None)
         if self.store.problem:
             message = f"{self.store.problem}. Reading state will not be saved."
-            self.notify(message, severity="warning")
+            self.tell(message, severity="warning")
         search = self.query_one(SearchBox)
         with search.prevent(Input.Changed):
             search.value = self.state.query
@@ -111,7 +131,7 @@ class MainScreen(Screen[None]):
         if self.index_ready:
             self.run_search()
             if self.state.article:
-                self.load_article(self.state.article, quiet=True)
+                self.open_article_by_id(self.state.article, quiet=True)
         else:
             self._show_hits([], 0, empty_message="Building the index…")
         self._show_facets(None)
@@ -162,11 +182,12 @@ class MainScreen(Screen[None]):
 
     def action_related(self) -> None:
         if self.open_article is None:
-            self.notify("Open an article first (Enter in Articles).", severity="warning")
+            self.tell("Open an article first (Enter in Articles).", severity="warning")
             return
         self.activity = "finding related articles…"
         self.refresh_status()
-        self.find_related(self.open_article)
+        self._request += 1
+        self.find_related(self.open_article, self._request)
 
     def action_match(self, direction: int) -> None:
         if self.open_article is not None:
@@ -213,10 +234,11 @@ class MainScreen(Screen[None]):
         self.run_search()
         self.save_soon()
 
-    def run_search(self, offset: int = 0) -> None:
+    def run_search(self) -> None:
+        """A fresh search for the current query and filters; older results are ignored."""
         if self.index_ready:
             self._request += 1
-            self.search_worker(self._request, self.state, offset)
+            self.search_worker(self._request, self.state, 0)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search_worker(self, request: int, state: ReadingState, offset: int) -> None:
@@ -246,15 +268,22 @@ class MainScreen(Screen[None]):
         if message.request != self._request:
             return
         if message.message != self.error:
-            self.app.clear_notifications()
-            self.notify(message.message, title="Query", severity="error", timeout=4)
+            self.tell(message.message, title="Query", severity="error", timeout=4)
         self.error = message.message
         self.refresh_status()
 
     @on(MoreWanted)
     def more_wanted(self, message: MoreWanted) -> None:
-        if self.related_to is None:
-            self.run_search(offset=message.loaded)
+        """The next page of the list on screen (ignored if a newer search replaces it)."""
+        if self.related_to is None and self.index_ready:
+            self.page_worker(self._request, self.state, message.loaded)
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def page_worker(self, request: int, state: ReadingState, offset: int) -> None:
+        found = tasks.search(
+            self.workspace, request, state.query, state.source, state.theme, offset, PAGE
+        )
+        self.post_message(found)
 
     def _show_hits(
         self,
@@ -287,19 +316,25 @@ class MainScreen(Screen[None]):
 
     @on(ArticleChosen)
     def article_chosen(self, message: ArticleChosen) -> None:
-        self.load_article(message.article_id)
+        self.open_article_by_id(message.article_id)
+
+    def open_article_by_id(self, article_id: str, quiet: bool = False) -> None:
+        """Open an article in the Reader; `quiet` restores it without moving the focus."""
+        self._article_request += 1
+        self.article_worker(self._article_request, article_id, self.state.query, quiet)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: str, quiet: bool = False) -> None:
-        """Read the article and its query matches; `quiet` restores it without moving focus."""
-        outcome = tasks.open_article(self.workspace, article_id, self.state.query, not quiet)
+    def article_worker(self, request: int, article_id: str, query: str, quiet: bool) -> None:
+        outcome = tasks.open_article(self.workspace, article_id, query, not quiet, request)
         if isinstance(outcome, ArticleLoaded):
             self.post_message(outcome)
         elif not quiet:
-            self.app.call_from_thread(self.notify, outcome, severity="error")
+            self.app.call_from_thread(self.tell, outcome, severity="error")
 
     @on(ArticleLoaded)
     def article_loaded(self, message: ArticleLoaded) -> None:
+        if message.request != self._article_request:
+            return
         article = self.open_article = message.article
         source = self.workspace.source(article.source)
         self.query_one(ArticleView).show(article, source, self.workspace.themes, message.matches)
@@ -324,20 +359,24 @@ class MainScreen(Screen[None]):
     @on(MatchesFound)
     def matches_found(self, message: MatchesFound) -> None:
         reader = self.query_one(ArticleView)
-        if reader.article is not None and reader.article.id == message.article_id:
+        same_article = reader.article is not None and reader.article.id == message.article_id
+        if same_article and message.query == self.state.query:
             reader.set_matches(message.matches)
 
     def _set_read(self, article_id: str, read: bool) -> None:
         self.state = self.state.with_read(article_id, read)
+        self._read_changes[article_id] = read
         self.query_one(ArticleList).set_read(self.state.read)
         self.save_soon()
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
-    def find_related(self, article: Article) -> None:
-        self.post_message(tasks.related(self.workspace, article, PAGE))
+    def find_related(self, article: Article, request: int) -> None:
+        self.post_message(tasks.related(self.workspace, article, PAGE, request))
 
     @on(RelatedFound)
     def related_found(self, message: RelatedFound) -> None:
+        if message.request != self._request:
+            return
         self.related_to = message.article
         self.activity = ""
         self._show_hits(message.hits, len(message.hits), empty_message="No related articles.")
@@ -366,26 +405,26 @@ class MainScreen(Screen[None]):
         self.index_ready = True
         self.run_search()
         if message.report.changed and self.open_article is None and self.state.article:
-            self.load_article(self.state.article, quiet=True)
+            self.open_article_by_id(self.state.article, quiet=True)
         problems = self.workspace.problems()
         for problem in problems[:PROBLEMS_SHOWN]:
-            self.notify(str(problem), title="Content problem", severity="warning", timeout=8)
+            self.tell(str(problem), title="Content problem", severity="warning", timeout=8)
         if len(problems) > PROBLEMS_SHOWN:
             more = len(problems) - PROBLEMS_SHOWN
             message_text = f"…and {more} more: run `briefing index` to list them."
-            self.notify(message_text, severity="warning", timeout=8)
+            self.tell(message_text, severity="warning", timeout=8)
         self.refresh_status()
 
     @on(IndexFailed)
     def index_failed(self, message: IndexFailed) -> None:
         self.activity = ""
-        self.notify(message.message, title="Index", severity="error")
+        self.tell(message.message, title="Index", severity="error")
         self.refresh_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.activity = ""
-            self.notify(str(event.worker.error), title="Error", severity="error")
+            self.tell(str(event.worker.error), title="Error", severity="error")
             self.refresh_status()
 
     # -- status and state -------------------------------------------------------------------------
@@ -408,12 +447,36 @@ class MainScreen(Screen[None]):
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_state)
 
     def save_state(self) -> None:
+        changes, self._read_changes = self._read_changes, {}
+        self.save_worker(self.state, changes)
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def save_worker(self, state: ReadingState, changes: dict[str, bool]) -> None:
         try:
-            self.store.save(self.state)
-        except OSError as error:
-            self.notify(f"Cannot save reading state: {error}", severity="error")
+            written = self.store.save(state, changes)
+        except (OSError, LockTimeout) as error:
+            self.post_message(StateSaved(changes, None, f"Cannot save the reading state: {error}"))
+            return
+        if written is not None:
+            self.post_message(StateSaved(changes, written))
+
+    @on(StateSaved)
+    def state_saved(self, message: StateSaved) -> None:
+        """Take in marks other instances changed; keep changes that failed to save."""
+        if message.written is None:
+            self.tell(message.problem, severity="error")
+            self._read_changes = {**message.changes, **self._read_changes}
+            return
+        read = set(message.written.read)
+        for article_id, is_read in self._read_changes.items():  # made since this save began
+            (read.add if is_read else read.discard)(article_id)
+        if read != self.state.read:
+            self.state = replace(self.state, read=frozenset(read))
+            self.query_one(ArticleList).set_read(self.state.read)
 
     def on_unmount(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
-        self.save_state()
+        # The app is closing: if the file is busy, the last debounced save stands.
+        with contextlib.suppress(OSError, LockTimeout):
+            self.store.save(self.state, self._read_changes, wait=2.0)

@@ -61,6 +61,9 @@ class ArticleList(PaneList):
         self._read, self._sources, self._marks = read, sources, marks
         self._with_snippets = with_snippets
         new_hits = list(hits)
+        if append:
+            listed = {hit.id for hit in self.hits}
+            new_hits = [hit for hit in new_hits if hit.id not in listed]
         self.hits = self.hits + new_hits if append else new_hits
         self.total = total
         self._asked_for_more = False
