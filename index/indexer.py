@@ -31,13 +31,14 @@ from whoosh.writing import SegmentWriter
 from .articles import read_article
 from .corpus import article_files
 from .document import plain_text
-from .models import Article, Problem
+from .models import Annotation, Article, Problem
+from .notes import NotesError, NotesStore
 from .paths import DataPaths
 from .sanitize import clean_text
 from .schema import NAME_FIELDS, build_schema, schema_fingerprint
 from .storage import LockTimeout, atomic_write_text, file_lock
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 _DUPLICATE = "duplicate id"
 Progress = Callable[[int, int], None]
 """Called with (articles done, articles to do) while indexing."""
@@ -102,6 +103,13 @@ class _Entry:
 
 
 @dataclass
+class _Manifest:
+    files: dict[str, _Entry]
+    notes: dict[str, tuple[int, int]]
+    """(mtime_ns, size) of each article's notes file when it was last indexed."""
+
+
+@dataclass
 class _ScannedFile:
     path: Path
     entry: _Entry
@@ -109,8 +117,13 @@ class _ScannedFile:
     """Set when the file was (re-)read in this update."""
 
 
-def document_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document for an article; every text value passes the sanitiser."""
+def document_fields(article: Article, annotations: Iterable[Annotation] = ()) -> dict[str, Any]:
+    """The Whoosh document for an article and the user's annotations on it.
+
+    Every text value passes the sanitiser. Notes and their tags are searchable as
+    free text (the `notes` field); annotation tags also join the article's own in `tags`.
+    """
+    annotations = list(annotations)
     fields: dict[str, Any] = {
         "id": article.id,
         "path": str(article.path),
@@ -131,6 +144,10 @@ def document_fields(article: Article) -> dict[str, Any]:
     }
     for name in NAME_FIELDS:
         fields[name] = _name_list(getattr(article, name))
+    note_tags = [tag for annotation in annotations for tag in annotation.tags]
+    fields["tags"] = _name_list((*article.tags, *note_tags))
+    notes = [a.note for a in annotations if a.note]
+    fields["notes"] = clean_text("\n\n".join([*notes, " ".join(note_tags)]).strip())
     if article.published:
         fields["published"] = dt.datetime.combine(article.published, dt.time())
     return fields
@@ -143,9 +160,12 @@ def _name_list(names: Iterable[str]) -> str:
 class Indexer:
     """Builds and updates the index of a set of content folders in a data dir."""
 
-    def __init__(self, data: DataPaths, content_dirs: Iterable[Path]) -> None:
+    def __init__(
+        self, data: DataPaths, content_dirs: Iterable[Path], notes: NotesStore | None = None
+    ) -> None:
         self.data = data
         self.content_dirs = [Path(d) for d in content_dirs]
+        self.notes = notes or NotesStore(data.notes_dir)
         self.schema = build_schema()
         self.fingerprint = schema_fingerprint(self.schema)
 
@@ -165,7 +185,9 @@ class Indexer:
         manifest = self._read_manifest()
         if manifest is None or self.open_index() is None:
             return True
-        entries = manifest
+        if self.notes.stamps() != manifest.notes:
+            return True
+        entries = manifest.files
         seen = set()
         for path in article_files(self.content_dirs):
             key = str(path)
@@ -183,10 +205,11 @@ class Indexer:
 
     def known_problems(self) -> list[Problem]:
         """Problems with article files recorded by the last update, without re-reading them."""
-        manifest = self._read_manifest() or {}
+        manifest = self._read_manifest()
+        files = manifest.files if manifest else {}
         return [
             Problem(Path(path), line, message)
-            for path, entry in manifest.items()
+            for path, entry in files.items()
             for line, message in entry.problems
         ]
 
@@ -210,16 +233,24 @@ class Indexer:
         ix = None if manifest is None else self.open_index()
         if ix is None:
             return self._rebuild(progress)
-        previous = manifest or {}
+        assert manifest is not None
+        previous = manifest.files
         indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
         scanned = self._scan(previous)
         report = SyncReport()
         desired = self._assign_ids(scanned)
+        notes_now = self.notes.stamps()
+        notes_changed = {
+            article_id
+            for article_id in set(notes_now) | set(manifest.notes)
+            if notes_now.get(article_id) != manifest.notes.get(article_id)
+        }
         to_write = [
             item
             for article_id, item in desired.items()
             if not (item.article is None and item.entry.indexed)
             or self._moved(article_id, item, previous)
+            or article_id in notes_changed
         ]
         stale = sorted(indexed_before - set(desired))
         if to_write or stale:
@@ -231,7 +262,7 @@ class Indexer:
                     article = item.article or self._reread(item)
                     if article is None:
                         continue
-                    writer.update_document(**document_fields(article))
+                    writer.update_document(**self._document(article, report))
                     item.entry.indexed = True
                     bucket = report.updated if article.id in indexed_before else report.added
                     bucket.append(article.id)
@@ -243,11 +274,12 @@ class Indexer:
                 raise
         report.removed = stale
         report.unchanged = len(desired) - len(report.added) - len(report.updated)
-        report.problems = self._problems(scanned)
-        self._write_manifest(scanned)
+        report.problems = self._problems(scanned) + report.problems
+        self._write_manifest(scanned, notes_now)
         return report
 
     def _rebuild(self, progress: Progress | None) -> SyncReport:
+        notes_now = self.notes.stamps()
         scanned = self._scan({}, force=True)
         desired = self._assign_ids(scanned)
         self._remove_leftovers()
@@ -258,7 +290,7 @@ class Indexer:
         try:
             for done, item in enumerate(desired.values(), 1):
                 assert item.article is not None
-                writer.add_document(**document_fields(item.article))
+                writer.add_document(**self._document(item.article, report))
                 item.entry.indexed = True
                 report.added.append(item.article.id)
                 if progress:
@@ -269,9 +301,54 @@ class Indexer:
             shutil.rmtree(building, ignore_errors=True)
             raise
         self._swap_in(building)
-        report.problems = self._problems(scanned)
-        self._write_manifest(scanned)
+        report.problems = self._problems(scanned) + report.problems
+        self._write_manifest(scanned, notes_now)
         return report
+
+    def _document(self, article: Article, report: SyncReport) -> dict[str, Any]:
+        """The article's fields with its annotations; an unreadable notes file is reported."""
+        try:
+            annotations = self.notes.load(article.id)
+        except NotesError as error:
+            report.problems.append(Problem(self.notes.path(article.id), None, str(error)))
+            annotations = []
+        return document_fields(article, annotations)
+
+    def reindex(self, article_id: str, wait: float = 30.0) -> bool:
+        """Re-index one article (after its notes changed); False when a full sync is needed."""
+        try:
+            with file_lock(self.data.index_lock, timeout=wait):
+                manifest = self._read_manifest()
+                ix = self.open_index() if manifest else None
+                if manifest is None or ix is None:
+                    return False
+                path = next(
+                    (
+                        p
+                        for p, e in manifest.files.items()
+                        if e.indexed and e.article_id == article_id
+                    ),
+                    None,
+                )
+                article = read_article(Path(path)).article if path else None
+                if article is None or article.id != article_id:
+                    return False
+                writer = self._writer(ix)
+                try:
+                    writer.update_document(**self._document(article, SyncReport()))
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
+                stamp = self.notes.stamps().get(article_id)
+                if stamp is None:
+                    manifest.notes.pop(article_id, None)
+                else:
+                    manifest.notes[article_id] = stamp
+                self._save_manifest(manifest)
+        except LockTimeout as error:
+            raise IndexBusy(f"index busy: {error}") from None
+        return True
 
     def _swap_in(self, building: Path) -> None:
         """Replace the index directory with the freshly built one."""
@@ -369,19 +446,28 @@ class Indexer:
 
     # -- manifest -------------------------------------------------------------
 
-    def _read_manifest(self) -> dict[str, _Entry] | None:
+    def _read_manifest(self) -> _Manifest | None:
         try:
             data = json.loads(self.data.manifest.read_text(encoding="utf-8"))
             if data.get("format") != MANIFEST_FORMAT or data.get("schema") != self.fingerprint:
                 return None
-            return {path: _Entry.from_json(entry) for path, entry in data["files"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
+            files = {path: _Entry.from_json(entry) for path, entry in data["files"].items()}
+            notes = {key: (int(stamp[0]), int(stamp[1])) for key, stamp in data["notes"].items()}
+            return _Manifest(files, notes)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
-    def _write_manifest(self, scanned: list[_ScannedFile]) -> None:
+    def _write_manifest(
+        self, scanned: list[_ScannedFile], notes: dict[str, tuple[int, int]]
+    ) -> None:
+        files = {str(item.path): item.entry for item in scanned}
+        self._save_manifest(_Manifest(files, notes))
+
+    def _save_manifest(self, manifest: _Manifest) -> None:
         data = {
             "format": MANIFEST_FORMAT,
             "schema": self.fingerprint,
-            "files": {str(item.path): item.entry.to_json() for item in scanned},
+            "files": {path: entry.to_json() for path, entry in manifest.files.items()},
+            "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
         }
         atomic_write_text(self.data.manifest, json.dumps(data, ensure_ascii=False))

@@ -184,3 +184,16 @@ class Anchored:
     @property
     def placed(self) -> bool:
         return self.start is not None
+
+
+@dataclass(frozen=True)
+class ArticleNotes:
+    """An article's annotations placed on its current text, in reading order.
+
+    Whole-article notes come first, then passages by position, then orphans.
+    `problem` says why the notes cannot be read (they are then read-only).
+    """
+
+    article_id: str
+    items: tuple[Anchored, ...] = ()
+    problem: str | None = None

@@ -35,8 +35,8 @@ FIELD_ALIASES = {
     "notes": ["note"],
 }
 USER_FIELDS = (
-    "title", "summary", "body", "names", "source", "kind", "language", "published", "year",
-    "themes", "places", "people", "organizations", "tags", "id",
+    "title", "summary", "body", "names", "notes", "source", "kind", "language", "published",
+    "year", "themes", "places", "people", "organizations", "tags", "id",
 )  # fmt: skip
 
 

@@ -17,11 +17,11 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import PieceTokenizer, normalise_name, text_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""
 
-DEFAULT_FIELDS = ("title", "summary", "body", "names")
-FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "names": 1.5, "body": 1.0}
+DEFAULT_FIELDS = ("title", "summary", "body", "names", "notes")
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "names": 1.5, "body": 1.0, "notes": 2.0}
 NAME_FIELDS = ("places", "people", "organizations", "tags")
 
 
@@ -63,6 +63,7 @@ def build_schema() -> Schema:
             analyzer=prose, stored=True, chars=True, spelling=True, multitoken_query="phrase"
         ),
         names=TEXT(analyzer=prose, field_boost=FIELD_BOOSTS["names"], multitoken_query="phrase"),
+        notes=TEXT(analyzer=prose, field_boost=FIELD_BOOSTS["notes"], multitoken_query="phrase"),
         source=ID(stored=True, sortable=True),
         kind=ID(stored=True),
         language=ID(stored=True),

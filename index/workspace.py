@@ -7,18 +7,33 @@ to date, `search()`, `related()` and `article()` answer questions.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from .anchoring import anchor, make_target
 from .articles import LoadedArticle, read_article
 from .catalog import THEMES_FILE, Catalog, load_catalog
+from .document import plain_text
 from .indexer import Indexer, Progress, SyncReport
-from .models import Article, Problem, SearchHit, SearchResult, Source, Theme
+from .models import (
+    Anchored,
+    Annotation,
+    Article,
+    ArticleNotes,
+    Problem,
+    SearchHit,
+    SearchResult,
+    Source,
+    Theme,
+)
+from .notes import NotesError, NotesStore, new_annotation
 from .paths import DataPaths, resolve_paths
 from .query import QueryParser
 from .schema import build_schema
 from .search import SearchEngine
+from .storage import LockTimeout
 from .variants import VariantExpander
 
 
@@ -29,7 +44,8 @@ class Workspace:
         self.content_dirs = list(content_dirs)
         self.data = data
         self.catalog: Catalog = load_catalog(self.content_dirs)
-        self.indexer = Indexer(data, self.content_dirs)
+        self.notes = NotesStore(data.notes_dir)
+        self.indexer = Indexer(data, self.content_dirs, self.notes)
         self.variants = VariantExpander(self.catalog.variants)
         self.parser = QueryParser(build_schema(), self.variants, self.catalog.themes)
         self._engine: SearchEngine | None = None
@@ -83,6 +99,9 @@ class Workspace:
     def problems(self) -> list[Problem]:
         """Everything wrong with the content, as last seen: reference files, articles, themes."""
         found = list(self.catalog.problems) + self.indexer.known_problems()
+        for article_id, notes in self.notes.everything():
+            if isinstance(notes, NotesError):
+                found.append(Problem(self.notes.path(article_id), None, str(notes)))
         engine = self._engine
         if engine is not None:
             for theme_id, message in engine.theme_errors.items():
@@ -115,7 +134,82 @@ class Workspace:
         loaded = self.load_article(article_id)
         return loaded.article if loaded else None
 
+    # -- annotations ------------------------------------------------------------------------
+
+    def article_notes(self, article: Article) -> ArticleNotes:
+        """The article's annotations placed on its current text (re-anchored if it changed).
+
+        Targets that had to be re-anchored are stored back, so the next change to the
+        text starts from where the passage is now.
+        """
+        try:
+            stored = self.notes.load(article.id)
+        except NotesError as error:
+            return ArticleNotes(article.id, (), str(error))
+        text = plain_text(article.body)
+        placed = [anchor(annotation, text) for annotation in stored]
+        refreshed = [
+            item.annotation
+            for item, original in zip(placed, stored, strict=True)
+            if item.annotation.target != original.target
+        ]
+        if refreshed:
+            with contextlib.suppress(NotesError, OSError, LockTimeout):
+                self.notes.refresh_targets(article.id, refreshed)
+        return ArticleNotes(article.id, tuple(sorted(placed, key=_reading_order)))
+
+    def annotate(
+        self, article: Article, span: tuple[int, int] | None, note: str, tags: tuple[str, ...]
+    ) -> Annotation:
+        """Save a new annotation on text[start:end] (or the whole article when `span` is None)."""
+        target = make_target(plain_text(article.body), *span) if span else None
+        annotation = self.notes.put(new_annotation(article.id, note, tags, target))
+        self._notes_changed(article.id)
+        return annotation
+
+    def edit_annotation(
+        self, annotation: Annotation, note: str, tags: tuple[str, ...]
+    ) -> Annotation:
+        edited = self.notes.edit(annotation, note, tags)
+        self._notes_changed(annotation.article_id)
+        return edited
+
+    def delete_annotation(self, annotation: Annotation) -> None:
+        self.notes.delete(annotation)
+        self._notes_changed(annotation.article_id)
+
+    def restore_annotation(self, annotation: Annotation) -> None:
+        """Put back a deleted annotation exactly as it was (undo)."""
+        self.notes.put(annotation)
+        self._notes_changed(annotation.article_id)
+
+    def all_notes(self) -> list[tuple[Annotation, str]]:
+        """Every readable annotation in the corpus with its article's title, newest first."""
+        found: list[tuple[Annotation, str]] = []
+        for article_id, notes in self.notes.everything():
+            if isinstance(notes, NotesError):
+                continue
+            stored = self.engine().stored(article_id)
+            title = str(stored["title"]) if stored else f"{article_id} (not in this briefing)"
+            found.extend((annotation, title) for annotation in notes)
+        return sorted(found, key=lambda pair: pair[0].updated, reverse=True)
+
+    def _notes_changed(self, article_id: str) -> None:
+        """Make searches see the new notes: re-index the one article (or sync everything)."""
+        if not self.indexer.reindex(article_id):
+            self.indexer.sync()
+        if self._engine is not None:
+            self._engine.refresh()
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+
+def _reading_order(item: Anchored) -> tuple[int, int, str]:
+    if item.status == "article":
+        return (0, 0, item.annotation.created)
+    if item.start is None:
+        return (2, 0, item.annotation.created)
+    return (1, item.start, item.annotation.created)

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -17,10 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from index.export import ExportFilters, annotations_jsonld, briefing_markdown
 from index.indexer import IndexBusy, SyncReport
-from index.models import Problem, SearchHit, SearchResult
+from index.models import Annotation, Problem, SearchHit, SearchResult
 from index.query import QueryError
 from index.search import SORTS
+from index.storage import atomic_write_text
 from index.workspace import Workspace
 
 from .render import article_renderable, format_date, snippet_text, source_label, theme_names
@@ -113,6 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", parents=[common], help="list sources with counts")
     sources.add_argument("--json", action="store_true", help="print JSON")
     sources.set_defaults(command="sources", handler=cmd_sources)
+
+    notes = commands.add_parser("notes", parents=[common], help="list your annotations")
+    notes.add_argument("--article", metavar="ID", help="only this article's annotations")
+    notes.add_argument("--tag", help="only annotations with this tag")
+    notes.add_argument("--json", action="store_true", help="print JSON")
+    notes.set_defaults(command="notes", handler=cmd_notes)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write your briefing (Markdown or W3C JSON-LD)",
+        description="Write the briefing: per theme, each annotated article with its summary, "
+        "your highlights as block quotes and your notes beneath.",
+    )  # fmt: skip
+    export.add_argument("--theme", help="only articles in this theme id")
+    export.add_argument("--source", help="only articles from this source id")
+    export.add_argument("--query", default="", help="only articles matching this query")
+    export.add_argument("--all", action="store_true", help="include articles you did not annotate")
+    export.add_argument("--title", help="the briefing's title (default: Briefing)")
+    export.add_argument("--format", choices=("markdown", "jsonld"), default="markdown")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    export.set_defaults(command="export", handler=cmd_export)
 
     themes = commands.add_parser("themes", parents=[common], help="list themes and their articles")
     themes.add_argument("--json", action="store_true", help="print JSON")
@@ -270,6 +293,69 @@ def cmd_themes(workspace: Workspace, args: argparse.Namespace, out: Console, err
             out.print(Text(f"  … and {result.total - len(result.hits)} more (use --all)"))
         out.print()
     print_problems(workspace.problems(), err)
+    return EXIT_OK
+
+
+def cmd_notes(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
+    ensure_index(workspace, err)
+    rows = [
+        (annotation, title)
+        for annotation, title in workspace.all_notes()
+        if (not args.article or annotation.article_id == args.article)
+        and (not args.tag or args.tag.lower() in (t.lower() for t in annotation.tags))
+    ]
+    if args.json:
+        print(json.dumps([note_json(a, title) for a, title in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        out.print(Text("No annotations yet: select a passage in the reader and press a.", "dim"))
+        return EXIT_OK
+    table = Table(expand=True, show_lines=True)
+    table.add_column("Article", ratio=2)
+    table.add_column("Passage", ratio=3)
+    table.add_column("Note", ratio=3)
+    table.add_column("Tags", ratio=1)
+    table.add_column("Updated", no_wrap=True)
+    for annotation, title in rows:
+        quote = annotation.target.exact if annotation.target else "(whole article)"
+        table.add_row(
+            Text(title), Text(quote, style="italic"), Text(annotation.note),
+            Text(", ".join(annotation.tags)), Text(annotation.updated[:16].replace("T", " ")),
+        )  # fmt: skip
+    out.print(table)
+    out.print(Text(plural(len(rows), "annotation"), style="dim"))
+    return EXIT_OK
+
+
+def note_json(annotation: Annotation, title: str) -> dict[str, Any]:
+    target = annotation.target
+    return {
+        "id": annotation.id,
+        "article": annotation.article_id,
+        "title": title,
+        "note": annotation.note,
+        "tags": list(annotation.tags),
+        "created": annotation.created,
+        "updated": annotation.updated,
+        "quote": target.exact if target else None,
+        "start": target.start if target else None,
+        "end": target.end if target else None,
+    }
+
+
+def cmd_export(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
+    ensure_index(workspace, err)
+    filters = ExportFilters(args.theme, args.source, args.query, args.all)
+    if args.format == "jsonld":
+        text = json.dumps(annotations_jsonld(workspace, filters), ensure_ascii=False, indent=2)
+    else:
+        text = briefing_markdown(workspace, filters, title=args.title)
+    if not args.output:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return EXIT_OK
+    path = Path(args.output).expanduser()
+    atomic_write_text(path, text)
+    err.print(Text(f"Wrote {path}"))
     return EXIT_OK
 
 
