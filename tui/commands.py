@@ -46,6 +46,8 @@ class BriefingCommands(Provider):
             ("next match", partial(screen.action_match, 1), "In the open article (n)"),
             ("previous match", partial(screen.action_match, -1), "In the open article (N)"),
             ("update the index", screen.sync_index, "Re-read changed content now"),
+            ("export: briefing", screen.action_export, "Markdown of your annotated articles (e)"),
+            ("notes: every annotation", screen.notes_mode_toggled, "Or this article's (t)"),
             ("help", self.app.action_help, "Every key (?)"),  # type: ignore[attr-defined]
         ]
         for theme in screen.workspace.themes.values():

@@ -17,6 +17,7 @@ KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
             ("x", "Clear every filter and the query"),
             ("u", "Mark the article read / unread (read ones are dimmed)"),
             ("n  N", "Next / previous match of the query in the article"),
+            ("e", "Export a Markdown briefing of your annotated articles (current filters)"),
             ("Esc", "Leave related articles; clear the query"),
             ("?", "This help"),
             ("Ctrl+P", "Command palette: every action, theme, source and article"),
@@ -41,10 +42,30 @@ KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Reader",
         [
-            ("j k  ↓ ↑", "Scroll by line"),
+            ("j k  ↓ ↑", "Scroll by line; while selecting, extend by a sentence"),
+            ("J K", "Move the sentence cursor by paragraph (extends a selection)"),
             ("Space  b", "Scroll by page"),
             ("g G", "Top / bottom"),
             ("n N", "Next / previous match, highlighted"),
+            ("v", "Start a selection at the current sentence (Esc cancels)"),
+            ("a", "Annotate the selection, or the current sentence"),
+            ("A", "Add a note to the whole article"),
+        ],
+    ),
+    (
+        "Notes",
+        [
+            ("Enter", "Go to the passage in the Reader"),
+            ("e  d", "Edit / delete the annotation"),
+            ("z", "Undo the last delete"),
+            ("t", "Every annotation in the corpus (type to filter) / this article's"),
+        ],
+    ),
+    (
+        "Annotation editor",
+        [
+            ("Ctrl+S", "Save"),
+            ("Esc", "Cancel (asks first if text would be lost)"),
         ],
     ),
     (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from index.indexer import SyncReport
-from index.models import Article, SearchHit, SearchResult
+from index.models import Annotation, Article, ArticleNotes, SearchHit, SearchResult
 from index.state import ReadingState
 
 
@@ -50,6 +50,8 @@ class ArticleLoaded(Message):
     """Character spans of the query's words in the article's plain text."""
     query: str = ""
     """The query the matches are for."""
+    notes: ArticleNotes | None = None
+    """The user's annotations on it."""
     focus: bool = True
     """Move the focus to the reader (not when an article is restored at start-up)."""
     request: int = 0
@@ -95,4 +97,31 @@ class IndexUpdated(Message):
 
 @dataclass
 class IndexFailed(Message):
+    message: str
+
+
+@dataclass
+class NotesLoaded(Message):
+    """An article's annotations, placed on its text; `reveal` is one to jump to."""
+
+    article_id: str
+    notes: ArticleNotes
+    reveal: str | None = None
+
+
+@dataclass
+class CorpusNotesLoaded(Message):
+    entries: list[tuple[Annotation, str]]
+
+
+@dataclass
+class NotesChanged(Message):
+    """An annotation was saved, edited, deleted or restored."""
+
+    article_id: str
+    message: str
+
+
+@dataclass
+class NotesFailed(Message):
     message: str

@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.message import Message
 
 from index.document import plain_text
+from index.export import ExportFilters, briefing_markdown
 from index.indexer import IndexBusy
 from index.models import Article
+from index.notes import NotesError
 from index.query import QueryError
+from index.storage import LockTimeout, atomic_write_text
 from index.workspace import Workspace
 
 from .messages import (
     ArticleLoaded,
+    CorpusNotesLoaded,
     IndexFailed,
     IndexProgress,
     IndexUpdated,
     MatchesFound,
+    NotesChanged,
+    NotesFailed,
+    NotesLoaded,
     RelatedFound,
     SearchFailed,
     SearchFinished,
@@ -58,7 +66,8 @@ def open_article(
         return f"Cannot open {article_id}: {reason}"
     article = loaded.article
     matches = match_spans(workspace, article, query)
-    return ArticleLoaded(article, matches, query, focus=focus, request=request)
+    notes = workspace.article_notes(article)
+    return ArticleLoaded(article, matches, query, notes, focus=focus, request=request)
 
 
 def match_spans(workspace: Workspace, article: Article, query: str) -> list[tuple[int, int]]:
@@ -93,3 +102,33 @@ def update_index(
         return IndexUpdated(workspace.sync(progress=progress))
     except IndexBusy as error:
         return IndexFailed(str(error))
+
+
+def load_notes(workspace: Workspace, article: Article, reveal: str | None = None) -> NotesLoaded:
+    return NotesLoaded(article.id, workspace.article_notes(article), reveal)
+
+
+def corpus_notes(workspace: Workspace) -> CorpusNotesLoaded:
+    return CorpusNotesLoaded(workspace.all_notes())
+
+
+def change_notes(
+    change: Callable[[], object], article_id: str, done: str
+) -> NotesChanged | NotesFailed:
+    """Run one change to the notes (and the re-index it triggers), as a message."""
+    try:
+        change()
+    except (NotesError, OSError, LockTimeout, IndexBusy) as error:
+        return NotesFailed(f"Notes not saved: {error}")
+    return NotesChanged(article_id, done)
+
+
+def export_briefing(workspace: Workspace, filters: ExportFilters, path: Path) -> str:
+    """Write the Markdown briefing; the one-line outcome for the user."""
+    try:
+        text = briefing_markdown(workspace, filters)
+        atomic_write_text(path, text)
+    except (OSError, QueryError) as error:
+        return f"Briefing not written: {error}"
+    articles = text.count("\n### ")
+    return f"Briefing written to {path} ({articles} article{'' if articles == 1 else 's'})"

@@ -14,6 +14,7 @@ from index.workspace import Workspace
 from tui.app import BriefingApp
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
+from tui.widgets.notes import NotesList
 
 AppFactory = Callable[..., BriefingApp]
 
@@ -67,6 +68,23 @@ def article_row(pilot: Pilot[None], index: int) -> Text:
     prompt = articles.get_option_at_index(index).prompt
     assert isinstance(prompt, Text)
     return prompt
+
+
+def notes_text(pilot: Pilot[None]) -> str:
+    """Everything the Notes pane lists, as plain text."""
+    notes = main_screen(pilot).query_one("#notes-list", NotesList)
+    return "\n".join(
+        option.prompt.plain if isinstance(option.prompt, Text) else str(option.prompt)
+        for option in notes.options
+    )
+
+
+def focused_pane(pilot: Pilot[None]) -> str | None:
+    """The pane holding the focus (the search box counts as "search")."""
+    focused = pilot.app.focused
+    if focused is not None and focused.id == "search":
+        return "search"
+    return main_screen(pilot).room.pane_of(focused)
 
 
 def status_text(pilot: Pilot[None]) -> str:

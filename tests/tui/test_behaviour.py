@@ -11,9 +11,10 @@ from tests.helpers import write_article
 from tests.tui.conftest import (
     AppFactory,
     article_row,
-    focused_id,
+    focused_pane,
     listed_ids,
     main_screen,
+    notes_text,
     settle,
     status_text,
 )
@@ -94,8 +95,7 @@ async def test_hostile_text_shows_literally_and_escapes_are_stripped(
         assert "Body with [bold]x[/bold] and [@click=app.quit]q[/] and clipboard." in words
         assert "[link=https://evil.example]a link[/link]" in words
         assert "\x1b" not in shown and "\x07" not in shown
-        notes = str(main_screen(pilot).query_one("#notes-body").render())
-        assert "[link=http://evil.example]click[/link] summary" in notes
+        assert "[link=http://evil.example]click[/link] summary" in notes_text(pilot)
         await pilot.click("#reader", offset=(5, 1))
         await settle(pilot)
         assert app.is_running
@@ -148,13 +148,13 @@ async def test_every_pane_is_reachable_at_80_by_24(make_app: AppFactory) -> None
             await pilot.press(key)
             await settle(pilot, 1)
             widget = screen.query_one(f"#{pane}")
-            assert focused_id(pilot) == pane
+            assert focused_pane(pilot) == pane
             assert widget.region.width >= 70, f"{pane} is {widget.region}"
             assert widget.region.height >= 5
         await pilot.press("3", "enter")
         await settle(pilot)
         reader = screen.query_one("#reader", ArticleView)
-        assert reader.region.width >= 70 and focused_id(pilot) == "reader"
+        assert reader.region.width >= 70 and focused_pane(pilot) == "reader"
         assert "Provinces left behind as markets wither" in reader.visible_text
 
 

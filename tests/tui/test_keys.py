@@ -7,9 +7,10 @@ from textual.widgets import Input
 from tests.tui.conftest import (
     AppFactory,
     article_row,
-    focused_id,
+    focused_pane,
     listed_ids,
     main_screen,
+    notes_text,
     settle,
     status_text,
     wait_until,
@@ -34,7 +35,7 @@ async def test_start_shows_every_article_newest_first_with_facets(make_app: AppF
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert listed_ids(pilot) == NEWEST_FIRST
-        assert focused_id(pilot) == "articles"
+        assert focused_pane(pilot) == "articles"
         assert "All articles" in status_text(pilot) and "6 articles" in status_text(pilot)
         sources = main_screen(pilot).query_one("#sources", SourcesPane)
         assert [option.id for option in sources.options] == ["daily-nk", "kcna", "yonhap"]
@@ -45,16 +46,16 @@ async def test_slash_search_as_you_type_enter_and_escape(make_app: AppFactory) -
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        assert focused_id(pilot) == "search"
+        assert focused_pane(pilot) == "search"
         await pilot.press(*"excavators")
         await wait_until(pilot, lambda: listed_ids(pilot) == ["chinese-investors-mine"])
         assert "“excavators”" in status_text(pilot) and "1 article" in status_text(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert focused_id(pilot) == "articles"
+        assert focused_pane(pilot) == "articles"
         await pilot.press("slash", "escape")
         await settle(pilot)
-        assert focused_id(pilot) == "articles"
+        assert focused_pane(pilot) == "articles"
         assert main_screen(pilot).query_one("#search", Input).value == "excavators"
         await pilot.press("escape")
         await wait_until(pilot, lambda: len(listed_ids(pilot)) == 6)
@@ -69,7 +70,7 @@ async def test_typing_in_the_search_box_never_triggers_keys(make_app: AppFactory
         await settle(pilot)
         assert app.is_running
         assert main_screen(pilot).query_one("#search", Input).value == "q1xru?jk"
-        assert focused_id(pilot) == "search"
+        assert focused_pane(pilot) == "search"
 
 
 async def test_number_keys_and_tab_cycle_focus(make_app: AppFactory) -> None:
@@ -80,16 +81,16 @@ async def test_number_keys_and_tab_cycle_focus(make_app: AppFactory) -> None:
                           ("5", "notes")]:  # fmt: skip
             await pilot.press(key)
             await settle(pilot, 1)
-            assert focused_id(pilot) == pane
+            assert focused_pane(pilot) == pane
         await pilot.press("tab")
         await settle(pilot, 1)
-        assert focused_id(pilot) == "search"
+        assert focused_pane(pilot) == "search"
         await pilot.press("tab")
         await settle(pilot, 1)
-        assert focused_id(pilot) == "sources"
+        assert focused_pane(pilot) == "sources"
         await pilot.press("shift+tab")
         await settle(pilot, 1)
-        assert focused_id(pilot) == "search"
+        assert focused_pane(pilot) == "search"
 
 
 async def test_list_movement_keys(make_app: AppFactory) -> None:
@@ -118,9 +119,8 @@ async def test_enter_opens_the_article_in_reader_and_notes(make_app: AppFactory)
         assert reader.article is not None and reader.article.id == "pyongyang-housing"
         assert "Another 10,000 homes rise in Pyongyang" in reader.visible_text
         assert "Source: KCNA (D)" in reader.visible_text
-        assert focused_id(pilot) == "reader"
-        notes = str(main_screen(pilot).query_one("#notes-body").render())
-        assert "Completion of a new street of high-rise apartments" in notes
+        assert focused_pane(pilot) == "reader"
+        assert "Completion of a new street of high-rise apartments" in notes_text(pilot)
         assert "pyongyang-housing" in main_screen(pilot).state.read
 
 
@@ -209,7 +209,7 @@ async def test_r_lists_related_articles_and_x_clears_everything(make_app: AppFac
         await settle(pilot)
         assert "Related to “Another 10,000 homes rise in Pyongyang”" in status_text(pilot)
         assert listed_ids(pilot) and "pyongyang-housing" not in listed_ids(pilot)
-        assert focused_id(pilot) == "articles"
+        assert focused_pane(pilot) == "articles"
         await pilot.press("1", "enter")
         await settle(pilot)
         await pilot.press("x")

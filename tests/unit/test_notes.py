@@ -41,7 +41,9 @@ def housing(workspace: Workspace) -> Article:
 
 def test_create_edit_delete_and_undo(corpus: Workspace, data_paths: DataPaths) -> None:
     article = housing(corpus)
-    made = corpus.annotate(article, passage(article, "luxury apartments"), "Who gets them?", ("elite",))
+    made = corpus.annotate(
+        article, passage(article, "luxury apartments"), "Who gets them?", ("elite",)
+    )
     notes = corpus.article_notes(article).items
     assert [(n.annotation.note, n.status) for n in notes] == [("Who gets them?", "exact")]
     assert notes[0].annotation.target is not None
@@ -121,7 +123,9 @@ def test_reanchoring_prefers_the_occurrence_with_matching_context() -> None:
     assert placed.status == "moved" and placed.start == start + 7
 
 
-def test_unfindable_annotation_is_orphaned_with_its_quote(corpus: Workspace, corpus_dir: Path) -> None:
+def test_unfindable_annotation_is_orphaned_with_its_quote(
+    corpus: Workspace, corpus_dir: Path
+) -> None:
     article = housing(corpus)
     corpus.annotate(article, passage(article, "luxury apartments"), "keep me", ())
     path = corpus_dir / "articles" / "pyongyang-housing.md"
@@ -142,7 +146,11 @@ def test_a_corrupt_notes_file_is_reported_and_never_overwritten(
     broken = data_paths.notes_dir / "pyongyang-housing.yaml"
     broken.write_text("annotations: [unclosed\n")
     notes = corpus.article_notes(housing(corpus))
-    assert notes.items == () and notes.problem and "pyongyang-housing.yaml:2: invalid YAML" in notes.problem
+    assert (
+        notes.items == ()
+        and notes.problem
+        and "pyongyang-housing.yaml:2: invalid YAML" in notes.problem
+    )
     with pytest.raises(NotesError):
         corpus.annotate(housing(corpus), None, "lost?", ())
     assert broken.read_text() == "annotations: [unclosed\n"
@@ -204,7 +212,9 @@ def test_a_process_killed_while_saving_leaves_a_whole_file(tmp_path: Path) -> No
 
 def test_notes_and_tags_are_searchable(corpus: Workspace) -> None:
     article = housing(corpus)
-    corpus.annotate(article, passage(article, "luxury apartments"), "compare with Wonsan", ("zebra",))
+    corpus.annotate(
+        article, passage(article, "luxury apartments"), "compare with Wonsan", ("zebra",)
+    )
     assert [h.id for h in corpus.search("Wonsan").hits] == ["pyongyang-housing"]
     assert [h.id for h in corpus.search("note:Wonsan").hits] == ["pyongyang-housing"]
     assert [h.id for h in corpus.search("tag:zebra").hits] == ["pyongyang-housing"]
@@ -212,7 +222,9 @@ def test_notes_and_tags_are_searchable(corpus: Workspace) -> None:
     assert corpus.search("note:luxury").total == 0
 
 
-def test_notes_edited_outside_the_app_are_reindexed(corpus: Workspace, data_paths: DataPaths) -> None:
+def test_notes_edited_outside_the_app_are_reindexed(
+    corpus: Workspace, data_paths: DataPaths
+) -> None:
     store = NotesStore(data_paths.notes_dir)
     store.put(new_annotation("sinuiju-greenhouse", "handwritten armadillo", (), None))
     assert corpus.needs_update()
@@ -231,7 +243,10 @@ def annotate_three(corpus: Workspace) -> dict[str, Annotation]:
     assert mine is not None
     return {
         "housing": corpus.annotate(
-            housing_article, passage(housing_article, "luxury apartments"), "Elite housing.", ("elite",)
+            housing_article,
+            passage(housing_article, "luxury apartments"),
+            "Elite housing.",
+            ("elite",),
         ),
         "whole": corpus.annotate(housing_article, None, "Propaganda piece.", ()),
         "mine": corpus.annotate(
@@ -279,7 +294,9 @@ def test_jsonld_export_has_every_required_field(corpus: Workspace) -> None:
     quote, position = passage_item["target"]["selector"]
     assert quote["type"] == "TextQuoteSelector" and quote["exact"] == "luxury apartments"
     assert position["type"] == "TextPositionSelector" and position["end"] - position["start"] == 17
-    assert by_id[f"urn:uuid:{made['whole'].id}"]["target"] == "urn:briefing:article:pyongyang-housing"
+    assert (
+        by_id[f"urn:uuid:{made['whole'].id}"]["target"] == "urn:briefing:article:pyongyang-housing"
+    )
 
 
 def test_cli_notes_and_export(

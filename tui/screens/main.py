@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
@@ -43,11 +42,11 @@ from ..messages import (
 )
 from ..widgets.article_list import ArticleList, MoreWanted
 from ..widgets.facets import SourcesPane, ThemesPane
-from ..widgets.notes import NotesPane
 from ..widgets.reader import ArticleView
 from ..widgets.reading_room import PANES, ReadingRoom
 from ..widgets.search_box import SearchBox
 from ..widgets.status_line import StatusLine
+from .annotating import AnnotatingScreen
 
 CYCLE = ("search", *PANES)
 PAGE = 100
@@ -56,7 +55,7 @@ SAVE_DELAY = 0.5
 PROBLEMS_SHOWN = 3
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AnnotatingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
         Binding("1", "focus_pane('sources')", "Panes", key_display="1-5"),
@@ -338,7 +337,7 @@ class MainScreen(Screen[None]):
         article = self.open_article = message.article
         source = self.workspace.source(article.source)
         self.query_one(ArticleView).show(article, source, self.workspace.themes, message.matches)
-        self.query_one(NotesPane).show(article)
+        self.show_notes(article, message.notes)
         self.state = replace(self.state, article=article.id)
         self._matches_query = message.query
         self.refresh_bindings()

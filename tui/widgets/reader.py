@@ -1,27 +1,40 @@
 """The Reader pane: the open article, laid out line by line (Textual's line API).
 
 Laying the text out ourselves means every screen line knows which characters
-of the article's plain text it shows, so query matches can be highlighted and
-jumped to (n/N) by their offsets, whatever the width.
+of the article's plain text it shows, so query matches, annotated passages,
+the sentence cursor and a selection can all be drawn by their offsets, and
+jumped to, whatever the width.
+
+Keys: j/k scroll by line (or, while selecting, extend the selection by a
+sentence), J/K move by paragraph, space/b page, g/G top/bottom, v starts a
+selection, a annotates it (or the current sentence), A notes the whole
+article, Esc cancels a selection.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.document import Document, parse_body
 from index.models import Article, Source, Theme
+from index.sentences import sentence_spans
 
 from ..render import article_header, block_text
 
 CURRENT_MATCH_STYLE = "bold black on yellow"
+CURSOR_STYLE = "on #3a3a4a"
+SELECTION_STYLE = "black on #8fb8de"
+ANNOTATED_STYLE = "underline #e5a50a"
+FLASH_STYLE = "black on #e5a50a"
 EMPTY_HINT = "No article open.\n\nChoose one in Articles (3) and press Enter, or press / to search."
 
 
@@ -34,19 +47,29 @@ class _Line:
     """Characters on the line before that one (a list marker, a heading bar)."""
 
 
-class ArticleView(ScrollView, can_focus=True):
-    """Shows one article; j/k scroll by line, space/b by page.
+@dataclass
+class AnnotateRequested(Message):
+    """The user asked to annotate `span` (plain-text offsets), or the whole article."""
 
-    n/N (bound on the screen, so they work from any pane) call `action_match`.
-    """
+    span: tuple[int, int] | None
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article with a sentence cursor; see the module docstring for keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "line(1)", "Down", show=False),
-        Binding("k,up", "line(-1)", "Up", show=False),
+        Binding("j,down", "down", "Down", show=False),
+        Binding("k,up", "up", "Up", show=False),
+        Binding("J", "paragraph(1)", "Next paragraph", show=False),
+        Binding("K", "paragraph(-1)", "Previous paragraph", show=False),
         Binding("space,pagedown", "page(1)", "Page down", show=False),
         Binding("b,pageup", "page(-1)", "Page up", show=False),
         Binding("g,home", "top", "Top", show=False),
         Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("v", "select", "Select"),
+        Binding("a", "annotate", "Annotate"),
+        Binding("A", "annotate_article", "Note article", show=False),
+        Binding("escape", "cancel_selection", "Cancel selection"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -57,10 +80,21 @@ class ArticleView(ScrollView, can_focus=True):
         self._themes: dict[str, Theme] = {}
         self.matches: list[tuple[int, int]] = []
         self.current_match = -1
+        self.annotated: list[tuple[int, int]] = []
+        self.sentences: tuple[tuple[int, int], ...] = ()
+        self.cursor = 0
+        """Index of the current sentence."""
+        self.selection_anchor: int | None = None
+        """Sentence where the selection started, while selecting."""
+        self.flash: tuple[int, int] | None = None
+        """A passage shown after jumping to it from the Notes pane."""
         self._lines: list[_Line] = []
+        self._body_lines: list[int] = []
+        self._body_starts: list[int] = []
+        self._sentence_starts: list[int] = []
         self._laid_out_width = 0
 
-    # -- what to show --------------------------------------------------------------
+    # -- what to show ----------------------------------------------------------------
 
     def show(
         self,
@@ -71,8 +105,12 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         self.article, self._source, self._themes = article, source, themes
         self.document = parse_body(article.body)
+        self.sentences = sentence_spans(self.document)
+        self._sentence_starts = [start for start, _end in self.sentences]
         self.matches = sorted(matches)
         self.current_match = -1
+        self.annotated = []
+        self.cursor, self.selection_anchor, self.flash = 0, None, None
         self._layout()
         self.scroll_to(0, 0, animate=False)
         self._update_subtitle()
@@ -84,17 +122,40 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout()
         self._update_subtitle()
 
+    def set_annotated(self, spans: list[tuple[int, int]]) -> None:
+        """Passages the user annotated, drawn underlined."""
+        self.annotated = sorted(spans)
+        self.refresh()
+
     def clear(self) -> None:
         self.article = self.document = None
-        self.matches = []
+        self.matches, self.annotated, self.sentences = [], [], ()
+        self._sentence_starts = []
         self._layout()
         self._update_subtitle()
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected passage, or the current sentence when nothing is selected."""
+        if not self.sentences:
+            return None
+        first = self.cursor if self.selection_anchor is None else self.selection_anchor
+        low, high = sorted((first, self.cursor))
+        return self.sentences[low][0], self.sentences[high][1]
 
     @property
     def visible_text(self) -> str:
         """The lines currently on screen, for tests and screen readers."""
         top = round(self.scroll_offset.y)
         return "\n".join(line.text.plain for line in self._lines[top : top + self.size.height])
+
+    def reveal(self, start: int, end: int) -> None:
+        """Scroll to a passage and flash it (after a jump from the Notes pane)."""
+        self.flash = (start, end)
+        self.selection_anchor = None
+        self.cursor = self._sentence_at(start)
+        self.scroll_to(y=max(0, self._line_of(start) - 2), animate=False)
+        self.refresh()
 
     # -- layout ----------------------------------------------------------------------
 
@@ -104,13 +165,10 @@ class ArticleView(ScrollView, can_focus=True):
         console = self.app.console
         lines: list[_Line] = []
         if self.article is None or self.document is None or self._source is None:
-            for line in Text(EMPTY_HINT, style="dim").wrap(console, width):
-                lines.append(_Line(line))
+            lines.extend(_Line(line) for line in Text(EMPTY_HINT, style="dim").wrap(console, width))
         else:
-            for line in article_header(self.article, self._source, self._themes).wrap(
-                console, width
-            ):
-                lines.append(_Line(line))
+            header = article_header(self.article, self._source, self._themes)
+            lines.extend(_Line(line) for line in header.wrap(console, width))
             lines.append(_Line(Text("─" * width, style="dim")))
             for block in self.document.blocks:
                 lines.append(_Line(Text("")))
@@ -118,6 +176,8 @@ class ArticleView(ScrollView, can_focus=True):
                 lead = len(text.plain) - len(block.text)
                 lines.extend(_wrap_block(text, block.start, lead, width, console))
         self._lines = lines
+        self._body_lines = [i for i, line in enumerate(lines) if line.doc_start is not None]
+        self._body_starts = [lines[i].doc_start or 0 for i in self._body_lines]
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
@@ -130,18 +190,18 @@ class ArticleView(ScrollView, can_focus=True):
                 self.scroll_to(y=self._line_of(anchor), animate=False)
 
     def _top_offset(self) -> int | None:
-        for line in self._lines[round(self.scroll_offset.y) :]:
-            if line.doc_start is not None:
-                return line.doc_start
-        return None
+        top = round(self.scroll_offset.y)
+        position = bisect_right(self._body_lines, top - 1)
+        return self._body_starts[position] if position < len(self._body_starts) else None
 
     def _line_of(self, offset: int) -> int:
         """The index of the screen line showing plain-text `offset`."""
-        best = 0
-        for index, line in enumerate(self._lines):
-            if line.doc_start is not None and line.doc_start <= offset:
-                best = index
-        return best
+        position = bisect_right(self._body_starts, offset) - 1
+        return self._body_lines[position] if position >= 0 else 0
+
+    def _sentence_at(self, offset: int) -> int:
+        """The sentence that holds `offset` (or the last one starting before it)."""
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
 
     # -- rendering -------------------------------------------------------------------
 
@@ -154,40 +214,153 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip.blank(width, style)
         line = self._lines[index]
         text = line.text.copy()
-        if 0 <= self.current_match < len(self.matches) and line.doc_start is not None:
-            start, end = self.matches[self.current_match]
-            local_start = line.lead + start - line.doc_start
-            local_end = line.lead + end - line.doc_start
-            if local_end > line.lead and local_start < len(text):
-                text.stylize(CURRENT_MATCH_STYLE, max(local_start, 0), local_end)
+        if line.doc_start is not None:
+            for span, span_style in self._overlays():
+                _stylize(text, line, span, span_style)
         text.stylize_before(style)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
-    # -- actions -----------------------------------------------------------------------
+    def _overlays(self) -> list[tuple[tuple[int, int], str]]:
+        overlays = [(span, ANNOTATED_STYLE) for span in self.annotated]
+        if self.has_focus and self.sentences:
+            selected = self.selection
+            if selected is not None:
+                chosen = SELECTION_STYLE if self.selection_anchor is not None else CURSOR_STYLE
+                overlays.append((selected, chosen))
+        if 0 <= self.current_match < len(self.matches):
+            overlays.append((self.matches[self.current_match], CURRENT_MATCH_STYLE))
+        if self.flash is not None:
+            overlays.append((self.flash, FLASH_STYLE))
+        return overlays
 
-    def action_line(self, delta: int) -> None:
-        self.scroll_relative(y=delta, animate=False)
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- movement ----------------------------------------------------------------------
+
+    def action_down(self) -> None:
+        if self.selection_anchor is not None:
+            self._move_cursor(self.cursor + 1)
+        else:
+            self.scroll_relative(y=1, animate=False)
+            self._keep_cursor_visible()
+
+    def action_up(self) -> None:
+        if self.selection_anchor is not None:
+            self._move_cursor(self.cursor - 1)
+        else:
+            self.scroll_relative(y=-1, animate=False)
+            self._keep_cursor_visible()
+
+    def action_paragraph(self, direction: int) -> None:
+        """Move the cursor to the first sentence of the next or previous block."""
+        if not self.sentences or self.document is None:
+            return
+        here = self.sentences[self.cursor][0]
+        blocks = [block.start for block in self.document.blocks]
+        current = bisect_right(blocks, here) - 1
+        target = min(max(current + direction, 0), len(blocks) - 1)
+        if direction < 0 and here > blocks[max(current, 0)]:
+            target = max(current, 0)  # K from mid-paragraph goes to its start first
+        self._move_cursor(self._sentence_at(blocks[target]))
 
     def action_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.size.height - 2), animate=False)
+        self._keep_cursor_visible()
 
     def action_top(self) -> None:
         self.scroll_home(animate=False)
+        self._keep_cursor_visible()
 
     def action_bottom(self) -> None:
         self.scroll_end(animate=False)
+        self._keep_cursor_visible()
 
     def action_match(self, direction: int) -> None:
         if not self.matches:
             self.app.bell()
-            self.notify("No matches of the query in this article.", timeout=2)
+            self.notify("No matches of the query in this article.", timeout=2, markup=False)
             return
         self.current_match = (self.current_match + direction) % len(self.matches)
-        line = self._line_of(self.matches[self.current_match][0])
-        self.scroll_to(y=max(0, line - 2), animate=False)
+        start = self.matches[self.current_match][0]
+        self.scroll_to(y=max(0, self._line_of(start) - 2), animate=False)
+        if self.selection_anchor is None:
+            self.cursor = self._sentence_at(start)
         self._update_subtitle()
         self.refresh()
+
+    def _move_cursor(self, index: int) -> None:
+        if not self.sentences:
+            return
+        self.cursor = min(max(index, 0), len(self.sentences) - 1)
+        self.flash = None
+        start, end = self.sentences[self.cursor]
+        top, height = round(self.scroll_offset.y), self.size.height
+        first, last = self._line_of(start), self._line_of(max(start, end - 1))
+        if first < top:
+            self.scroll_to(y=first, animate=False)
+        elif last >= top + height:
+            self.scroll_to(y=max(first, last - height + 1), animate=False)
+        self.refresh()
+
+    def _keep_cursor_visible(self) -> None:
+        """After scrolling, bring the cursor back on screen (to the nearest visible sentence)."""
+        if not self.sentences:
+            return
+        top, height = round(self.scroll_offset.y), self.size.height
+        line = self._line_of(self.sentences[self.cursor][0])
+        if top <= line < top + height:
+            return
+        if line < top:
+            first_shown = self._top_offset()
+            if first_shown is not None:
+                self.cursor = min(
+                    bisect_left(self._sentence_starts, first_shown), len(self.sentences) - 1
+                )
+        else:
+            bottom = bisect_right(self._body_lines, top + height - 1) - 1
+            if bottom >= 0:
+                self.cursor = self._sentence_at(self._body_starts[bottom])
+                if self._line_of(self.sentences[self.cursor][0]) < top:
+                    self.cursor = min(self.cursor + 1, len(self.sentences) - 1)
+        self.flash = None
+        self.refresh()
+
+    # -- selecting and annotating --------------------------------------------------------
+
+    def action_select(self) -> None:
+        """Start a selection at the current sentence (v again ends it)."""
+        if not self.sentences:
+            return
+        self.selection_anchor = None if self.selection_anchor is not None else self.cursor
+        self.refresh()
+
+    def action_cancel_selection(self) -> None:
+        self.selection_anchor = None
+        self.refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc only belongs to the reader while selecting; otherwise the screen has it."""
+        if action == "cancel_selection":
+            return self.selection_anchor is not None
+        if action in ("select", "annotate", "annotate_article"):
+            return self.article is not None
+        return True
+
+    def action_annotate(self) -> None:
+        span = self.selection
+        if span is not None:
+            self.selection_anchor = None
+            self.post_message(AnnotateRequested(span))
+            self.refresh()
+
+    def action_annotate_article(self) -> None:
+        if self.article is not None:
+            self.post_message(AnnotateRequested(None))
 
     def _update_subtitle(self) -> None:
         if self.matches:
@@ -195,6 +368,15 @@ class ArticleView(ScrollView, can_focus=True):
             self.border_subtitle = f"match {current}/{len(self.matches)} · n/N"
         else:
             self.border_subtitle = ""
+
+
+def _stylize(text: Text, line: _Line, span: tuple[int, int], style: str) -> None:
+    """Style the part of `line` that shows plain-text `span`."""
+    assert line.doc_start is not None
+    start = line.lead + span[0] - line.doc_start
+    end = line.lead + span[1] - line.doc_start
+    if end > line.lead and start < len(text):
+        text.stylize(style, max(start, line.lead), min(end, len(text)))
 
 
 def _wrap_block(text: Text, doc_start: int, lead: int, width: int, console: object) -> list[_Line]:

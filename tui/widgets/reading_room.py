@@ -49,9 +49,15 @@ class ReadingRoom(Horizontal):
             self.set_class(name == group, f"-show-{name}")
 
     def focus_pane(self, pane: str) -> None:
-        """Bring the pane's group up (narrow terminals) and focus the pane."""
+        """Bring the pane's group up (narrow terminals) and focus the pane (or its first field)."""
         self.show_group(GROUPS[pane])
-        self.call_after_refresh(self.query_one(f"#{pane}").focus)
+        self.call_after_refresh(self._focus_within, pane)
+
+    def _focus_within(self, pane: str) -> None:
+        widget = self.query_one(f"#{pane}")
+        if not widget.can_focus:
+            widget = next((w for w in widget.query("*") if w.focusable and w.display), widget)
+        widget.focus()
 
     def pane_of(self, widget: Widget | None) -> str | None:
         """The pane that holds `widget`, if any."""

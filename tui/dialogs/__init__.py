@@ -1,0 +1,1 @@
+"""Modal dialogs: the annotation editor, confirmations, the export path."""
