@@ -91,10 +91,16 @@ def article_header(article: Article, source: Source, themes: dict[str, Theme]) -
     header = Text(article.title, style="bold")
     if article.title_editorial:
         header.append("  (editor's title)", style="dim")
+    via = f", via {article.via}" if article.via else ""
+    date = article.published.isoformat() if article.published else "undated"
+    header.append("\nSource: ", style="dim")
+    header.append(source_label(source) + via)
+    header.append(" · Date: ", style="dim")
+    header.append(date)
+    if article.kind:
+        header.append(" · Kind: ", style="dim")
+        header.append(article.kind)
     lines = [
-        ("Source", source_label(source) + (f", via {article.via}" if article.via else "")),
-        ("Date", article.published.isoformat() if article.published else "undated"),
-        ("Kind", article.kind),
         ("Credits", "; ".join(article.credits)),
         ("Themes", theme_names(article.themes, themes)),
         ("Places", ", ".join(article.places)),

@@ -30,9 +30,11 @@ class NoteDraft:
 
 
 class AnnotationEditor(ModalScreen[NoteDraft | None]):
+    # Not priority bindings: the keys must reach the focused field in order, after any
+    # characters typed just before them, or a fast Ctrl+S would save without them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, quote: str | None, note: str = "", tags: tuple[str, ...] = ()) -> None:

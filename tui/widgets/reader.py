@@ -304,7 +304,8 @@ class ArticleView(ScrollView, can_focus=True):
         if first < top:
             self.scroll_to(y=first, animate=False)
         elif last >= top + height:
-            self.scroll_to(y=max(first, last - height + 1), animate=False)
+            fits = last - first < height
+            self.scroll_to(y=last - height + 1 if fits else first, animate=False)
         self.refresh()
 
     def _keep_cursor_visible(self) -> None:
