@@ -239,3 +239,26 @@ async def test_e_exports_the_briefing(make_app: AppFactory, tmp_path: Path) -> N
         await settle(pilot)
     text = target.read_text()
     assert text.startswith("# Briefing") and "## Pyongyang focus" in text and "export me" in text
+
+
+async def test_orphaned_annotations_are_shown_with_their_quote(
+    make_app: AppFactory, corpus_dir: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_housing(pilot)
+        await pilot.press("a")
+        await settle(pilot, 1)
+        await write_note(pilot, "about the ceremony", "")
+    path = corpus_dir / "articles" / "pyongyang-housing.md"
+    head = path.read_text().split("\n---\n", 1)[0]
+    path.write_text(head + "\n---\n\nThe whole report was replaced by one about fishing.\n")
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reader = main_screen(pilot).query_one("#reader", ArticleView)
+        assert reader.article is not None and "fishing" in reader.article.body
+        shown = notes_text(pilot)
+        assert "about the ceremony" in shown and "passage no longer in the text" in shown
+        assert FIRST in shown.replace("\n", " ")
+        assert reader.annotated == []
