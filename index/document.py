@@ -9,6 +9,7 @@ same thing everywhere. Raw HTML is not interpreted; it stays literal text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,6 +62,26 @@ def parse_body(markdown: str) -> Document:
     builder = _DocumentBuilder()
     builder.feed(_PARSER.parse(markdown))
     return builder.document()
+
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d+[.)](?=\s|$)|[*_-](?=[*_\s-]*$))")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as one Markdown paragraph whose plain text is exactly `text`.
+
+    Newlines become spaces; characters Markdown would read as syntax are escaped.
+    """
+    line = " ".join(text.split())
+    line = _INLINE_SPECIAL.sub(r"\\\1", line)
+    match = _LINE_START.match(line)
+    if match:
+        marker = match.group(2)
+        # Escape the marker's punctuation: "\#", "\-", and "1\." for list numbers.
+        cut = match.end(2) - 1 if marker[0].isdigit() else match.end(1)
+        line = line[:cut] + "\\" + line[cut:]
+    return line
 
 
 def plain_text(markdown: str) -> str:

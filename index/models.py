@@ -122,6 +122,8 @@ class Facets:
     sources: dict[str, int] = field(default_factory=dict)
     themes: dict[str, int] = field(default_factory=dict)
     years: dict[str, int] = field(default_factory=dict)
+    places: dict[str, int] = field(default_factory=dict)
+    """The most frequent places (up to PLACES_SHOWN), most frequent first."""
     theme_months: dict[str, dict[str, int]] = field(default_factory=dict)
     """For each theme, articles per month ("2024-03"), for sparklines; undated left out."""
 

@@ -62,6 +62,11 @@ class DataPaths:
         return self.root / "state.yaml"
 
     @property
+    def library_dir(self) -> Path:
+        """The user's own content folder: imported articles and their sources."""
+        return self.root / "library"
+
+    @property
     def notes_dir(self) -> Path:
         """The user's annotations, one YAML file per article."""
         return self.root / "notes"

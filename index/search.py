@@ -22,6 +22,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Hit, Searcher
 
 from .analysis import normalise_name, text_analyzer
+from .gazetteer import gazetteer
 from .models import Facets, SearchHit, SearchResult, Snippet
 from .query import QueryError, QueryParser
 from .spelling import suggest_query
@@ -30,6 +31,7 @@ SORTS = ("relevance", "date")
 SUGGEST_BELOW = 3
 """Offer a "did you mean" when a query finds fewer articles than this."""
 SNIPPET_CHARS = 220
+PLACES_SHOWN = 30
 LEAD_CHARS = 200
 
 
@@ -38,6 +40,7 @@ class _FacetSets:
     """Documents per facet value for one index generation."""
 
     every: set[int]
+    places: dict[str, set[int]]
     sources: dict[str, set[int]]
     years: dict[str, set[int]]
     months: dict[str, set[int]]
@@ -124,6 +127,7 @@ class SearchEngine:
                 sources=_counts(for_sources, sets.sources),
                 themes=_counts(for_themes, sets.themes, keep_zero=True),
                 years=_counts(final, sets.years),
+                places=_top(_counts(final, sets.places), PLACES_SHOWN),
                 theme_months={
                     theme_id: _counts(for_themes & members, sets.months)
                     for theme_id, members in sets.themes.items()
@@ -205,7 +209,8 @@ class SearchEngine:
         self.theme_errors = errors
         months = by_term("month")
         months.pop("undated", None)
-        self._sets = _FacetSets(every, by_term("source"), by_term("year"), months, themes)
+        places = {_place_name(term): docs for term, docs in by_term("places").items()}
+        self._sets = _FacetSets(every, places, by_term("source"), by_term("year"), months, themes)
         return self._sets
 
     def _page(
@@ -339,3 +344,15 @@ def _dir_identity(path: os.PathLike[str]) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (stat.st_dev, stat.st_ino)
+
+
+def _top(counts: dict[str, int], limit: int) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
+
+
+def _place_name(term: str) -> str:
+    """A place's display name from its indexed (folded) form, via the gazetteer."""
+    for place in gazetteer().lookup(term):
+        if normalise_name(place.name) == term or normalise_name(place.province) == term:
+            return place.name if normalise_name(place.name) == term else place.province
+    return " ".join(word.capitalize() for word in term.split())

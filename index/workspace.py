@@ -17,6 +17,7 @@ from .articles import LoadedArticle, read_article
 from .catalog import THEMES_FILE, Catalog, load_catalog
 from .document import plain_text
 from .indexer import Indexer, Progress, SyncReport
+from .library import Importer, ImportProgress, ImportReport
 from .models import (
     Anchored,
     Annotation,
@@ -53,9 +54,12 @@ class Workspace:
 
     @classmethod
     def open(cls, content: str | Path | None = None, data: str | Path | None = None) -> Workspace:
-        """Open with the command-line options, falling back on the environment and defaults."""
+        """Open with the command-line options, falling back on the environment and defaults.
+
+        The user's library (imported articles) is always read beside the content folder.
+        """
         content_dir, data_paths = resolve_paths(content, data)
-        return cls([content_dir], data_paths)
+        return cls([content_dir, data_paths.library_dir], data_paths)
 
     # -- reference data -------------------------------------------------------------
 
@@ -200,6 +204,19 @@ class Workspace:
             self.indexer.sync()
         if self._engine is not None:
             self._engine.refresh()
+
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        into: Path | None = None,
+        source: str | None = None,
+        progress: ImportProgress | None = None,
+    ) -> ImportReport:
+        """Import files into the library (or `into`), de-duplicating against all content."""
+        importer = Importer(into or self.data.library_dir, self.content_dirs, source)
+        report = importer.run(paths, progress)
+        self.catalog = load_catalog(self.content_dirs)
+        return report
 
     def close(self) -> None:
         if self._engine is not None:

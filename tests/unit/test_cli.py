@@ -60,7 +60,7 @@ def test_search_json_has_the_documented_shape(
     matched = {snippet["text"][s:e].lower() for s, e in snippet["matches"]}
     assert matched and matched <= {"pyongyang", "평양"}
     assert data["facets"]["source"] == {"kcna": 2, "yonhap": 1}
-    assert set(data["facets"]) == {"source", "theme", "year"}
+    assert set(data["facets"]) == {"source", "theme", "year", "place"}
 
 
 def test_search_options_filter_and_suggest(
@@ -184,6 +184,14 @@ def test_installed_wheel_works_from_any_directory(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert str(site) in result.stderr
     assert json.loads(result.stdout)["hits"][0]["id"] == "regional-policy-pyongyang-focus"
+    interface = subprocess.run(
+        [sys.executable, "-c", "import tui.app, tui.screens.main, tui.cli.importing;"
+         "from index.gazetteer import gazetteer; print(len(gazetteer().places))"],
+        capture_output=True, text=True, cwd=elsewhere, env=env, check=False,
+    )  # fmt: skip
+    assert interface.returncode == 0, interface.stderr
+    assert int(interface.stdout) > 200
+    assert (site / "tui" / "app.tcss").is_file()
     shutil.rmtree(wheels)
 
 

@@ -1,0 +1,155 @@
+"""An article on its way into the library, and the helpers every reader shares.
+
+Each file format is read into `Incoming` records; the library then
+de-duplicates, annotates and writes them in the content format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .sanitize import clean_text
+
+TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ocid)$")
+
+
+@dataclass
+class Incoming:
+    """One article as read from an imported file, before it is written to the library."""
+
+    title: str
+    blocks: list[tuple[str, str]]
+    """(kind, text): paragraph, heading or caption, in order."""
+    origin: str
+    """Where it came from, for messages: "archive.json record 12"."""
+    url: str = ""
+    published: dt.date | None = None
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    """A source id, when the file says which source it is."""
+    source_name: str = ""
+    """A source's name as the file gives it (a feed's or site's title)."""
+    credits: list[str] = field(default_factory=list)
+    language: str = ""
+    kind: str = ""
+    summary: str = ""
+    title_from_text: bool = False
+    """True when the file had no headline and the title was taken from the text."""
+    markdown: str | None = None
+    """A file already in the content format, kept exactly as written."""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(text for _kind, text in self.blocks)
+
+
+def make_incoming(
+    title: str,
+    text_blocks: list[tuple[str, str]],
+    origin: str,
+    **fields: object,
+) -> Incoming:
+    """Clean every text on the way in; take a title from the text when there is none."""
+    blocks = [(kind, clean_text(text).strip()) for kind, text in text_blocks]
+    blocks = [(kind, text) for kind, text in blocks if text]
+    title = " ".join(clean_text(title).split())
+    title_from_text = False
+    if not title and blocks:
+        title, title_from_text = first_sentence(blocks[0][1]), True
+    incoming = Incoming(title, blocks, origin, title_from_text=title_from_text)
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = " ".join(clean_text(value).split())
+        elif isinstance(value, list):
+            value = [" ".join(clean_text(str(item)).split()) for item in value if str(item).strip()]
+        setattr(incoming, name, value)
+    return incoming
+
+
+def first_sentence(text: str, limit: int = 120) -> str:
+    """The text's first sentence (at most `limit` characters, cut at a word) as a title."""
+    sentence = re.split(r"(?<=[.!?。])\s", text.strip(), maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence.rstrip(".")
+    return sentence[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from what archives and feeds hold: ISO text, RFC 2822 text, epoch seconds or ms."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        seconds = value / 1000 if abs(value) > 100_000_000_000 else value
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def canonical_url(url: str) -> str:
+    """The URL two copies of one page share: no fragment, tracking parameters or www."""
+    url = url.strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMETERS.match(k))
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https" if parts.scheme in ("http", "https") else parts.scheme,
+                       host + port, path, query, ""))  # fmt: skip
+
+
+def url_host(url: str) -> str:
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def text_key(text: str) -> str:
+    """A hash of the text that ignores case, accents, spacing and punctuation."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(ch for ch in folded if ch.isalnum())
+    return hashlib.sha256(letters.encode("utf-8")).hexdigest()
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """Lowercase ASCII words joined by hyphens, for ids and file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    result = ""
+    for word in words:
+        candidate = f"{result}-{word}" if result else word
+        if len(candidate) > limit:
+            break
+        result = candidate
+    return result

@@ -1,0 +1,52 @@
+"""Output shared by the commands: progress while indexing, problems, plurals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from index.indexer import SyncReport
+from index.models import Problem
+from index.workspace import Workspace
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def ensure_index(workspace: Workspace, err: Console) -> None:
+    """Bring the index up to date before answering, with a progress bar when it is slow."""
+    if workspace.needs_update():
+        sync_with_progress(workspace, err)
+    print_problems(workspace.problems(), err)
+
+
+def sync_with_progress(
+    workspace: Workspace, err: Console, rebuild: bool = False, always: bool = False
+) -> SyncReport:
+    progress = Progress(
+        TextColumn("Indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=not always,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("index", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return workspace.sync(rebuild=rebuild, progress=advance)
+
+
+def plural(count: int, noun: str = "article") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def print_problems(problems: Sequence[Problem], err: Console) -> None:
+    for problem in problems:
+        err.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
