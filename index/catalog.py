@@ -90,6 +90,7 @@ def _load_sources(path: Path, catalog: Catalog) -> None:
             homepage=str(entry.get("homepage") or ""),
             grade=grade,
             rationale=str(entry.get("rationale") or "").strip(),
+            short=str(entry.get("short") or "").strip(),
         )
 
 

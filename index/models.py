@@ -72,6 +72,12 @@ class Source:
     homepage: str = ""
     grade: str = "unrated"
     rationale: str = ""
+    short: str = ""
+    """A short name for narrow places (article rows); the name when not given."""
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,8 @@ class Facets:
     """The most frequent places (up to PLACES_SHOWN), most frequent first."""
     theme_months: dict[str, dict[str, int]] = field(default_factory=dict)
     """For each theme, articles per month ("2024-03"), for sparklines; undated left out."""
+    months: tuple[str, ...] = ()
+    """Every month with dated articles in the whole corpus: the sparklines' common axis."""
 
 
 @dataclass(frozen=True)

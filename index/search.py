@@ -132,6 +132,7 @@ class SearchEngine:
                     theme_id: _counts(for_themes & members, sets.months)
                     for theme_id, members in sets.themes.items()
                 },
+                months=tuple(sorted(sets.months)),
             )
             hits = self._page(parsed, final, sort, limit, offset, snippets) if final else ()
             suggestion = self._suggest(text, len(final)) if text.strip() else None

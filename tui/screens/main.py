@@ -309,6 +309,7 @@ class MainScreen(AnnotatingScreen):
             facets.theme_months if facets else {},
             self.marks,
             self.state.theme,
+            facets.months if facets else (),
         )
 
     # -- opening articles -------------------------------------------------------------------

@@ -96,7 +96,7 @@ class ArticleList(PaneList):
         read = hit.id in self._read
         prompt = Text(hit.title, style="dim" if read else "bold")
         source = self._sources.get(hit.source)
-        details = Text(f"\n{source.name if source else hit.source} · {format_date(hit.published)}")
+        details = Text(f"\n{source.label if source else hit.source} · {format_date(hit.published)}")
         details.stylize("dim")
         prompt.append_text(details)
         marks = marks_for(hit.themes, self._marks)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -56,7 +56,7 @@ class SourcesPane(FacetPane):
             source = sources.get(source_id) or Source(source_id, source_id)
             count = counts.get(source_id, 0)
             label = Text(ACTIVE if source_id == active else INACTIVE, style="bold")
-            label.append(source.name, style="" if count else "dim")
+            label.append(source.label, style="" if count else "dim")
             grade = source.grade if source.grade != "unrated" else "?"
             options.append(Option(_row(label, f"{grade} {count:>4}"), id=source_id))
         self.set_options(options)
@@ -75,9 +75,10 @@ class ThemesPane(FacetPane):
         months: Mapping[str, Mapping[str, int]],
         marks: Mapping[str, Text],
         active: str | None,
+        axis_months: Sequence[str] = (),
     ) -> None:
         highlighted = self.highlighted_option.id if self.highlighted_option else None
-        axis = month_axis(m for per_theme in months.values() for m in per_theme)
+        axis = month_axis(axis_months)
         options = []
         for theme_id, theme in themes.items():
             label = Text(ACTIVE if theme_id == active else INACTIVE, style="bold")

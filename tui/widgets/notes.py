@@ -89,6 +89,9 @@ class NotesPane(Vertical):
         yield Input(placeholder="Filter every annotation…", id="notes-filter")
         yield NotesList(id="notes-list")
 
+    def on_mount(self) -> None:
+        self.show_article(None, None)
+
     @property
     def notes_list(self) -> NotesList:
         return self.query_one(NotesList)
