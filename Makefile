@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint typecheck unit install clean snapshots
+.PHONY: run test lint typecheck unit install clean snapshots bench
 
 run: $(RUN_STAMP)
 	$(BIN)/briefing
@@ -16,8 +16,8 @@ test: $(DEV_STAMP) lint typecheck
 	$(BIN)/pytest -n 2 -q
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check index tui tests
-	$(BIN)/ruff format --check index tui tests
+	$(BIN)/ruff check index tui tests benchmarks
+	$(BIN)/ruff format --check index tui tests benchmarks
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
@@ -27,6 +27,9 @@ unit: $(DEV_STAMP)
 
 snapshots: $(DEV_STAMP)
 	$(BIN)/pytest -q tests/tui --snapshot-update
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.run
 
 install: $(RUN_STAMP)
 

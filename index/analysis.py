@@ -6,23 +6,20 @@ dropped (P'yŏngyang → pyongyang) and hyphens split words (Kim Jong-un → kim
 un), which makes the common romanisations of a name meet. Han, kana and Hangul
 runs become overlapping character bigrams, the standard way to search
 unsegmented CJK text: 평양에서 is indexed as 평양 양에 에서, so 평양 finds it.
+
+Speed matters here (every word of every article passes through), so folding
+and stop words happen inside the tokenizer and both folding and stemming are
+memoised per distinct word, instead of a chain of per-token filters.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from whoosh.analysis import (
-    STOP_WORDS,
-    CharsetFilter,
-    LowercaseFilter,
-    StemFilter,
-    StopFilter,
-    Token,
-    Tokenizer,
-)
+from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
+from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -32,13 +29,16 @@ _WORDS = re.compile(
     rf"|(?P<word>[^\W_{_CJK}]+(?:[{_APOSTROPHES}][^\W_{_CJK}]+)*)"
 )
 _APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
+MEMO_LIMIT = 200_000
+"""Distinct words remembered before a memo starts afresh (bounds memory)."""
 
 
 class PieceTokenizer(Tokenizer):
     """Base for tokenizers defined by `pieces()`: (text, start, end) for each token.
 
     Implements Whoosh's tokenizer protocol (positions, character offsets,
-    untokenized values) once for all of ours.
+    untokenized values) once for all of ours. A piece whose text is None is a
+    stop word: dropped (positions close up) unless the caller keeps stop words.
     """
 
     def __eq__(self, other: object) -> bool:
@@ -47,10 +47,10 @@ class PieceTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def pieces(self, value: str) -> Iterator[tuple[str, int, int]]:
+    def pieces(self, value: str) -> Iterator[tuple[str | None, int, int]]:
         raise NotImplementedError
 
-    def whole(self, value: str) -> Iterator[tuple[str, int, int]]:
+    def whole(self, value: str) -> Iterator[tuple[str | None, int, int]]:
         """The token for a value Whoosh asks not to split (a prefix or wildcard term)."""
         yield value, 0, len(value)
 
@@ -69,52 +69,112 @@ class PieceTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pieces = self.pieces(value) if tokenize else self.whole(value)
-        for pos, (text, start, end) in enumerate(pieces, start_pos):
-            token.text = text
+        pos = start_pos
+        for text, start, end in pieces:
+            stopped = text is None
+            if stopped and removestops:
+                continue
+            token.text = value[start:end].lower() if text is None else text
             token.boost = 1.0
-            token.stopped = False
+            token.stopped = stopped
             if keeporiginal:
                 token.original = value[start:end]
             if positions:
                 token.pos = pos
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
+            pos += 1
             yield token
 
 
 class WordAndBigramTokenizer(PieceTokenizer):
-    """Words for alphabetic text, overlapping bigrams for CJK runs."""
+    """Words (lower case, accents folded) for alphabetic text, overlapping bigrams for CJK.
 
-    def pieces(self, value: str) -> Iterator[tuple[str, int, int]]:
-        return _pieces(value)
+    With `stops`, those words come out as stop words (see PieceTokenizer).
+    """
+
+    def __init__(self, stops: Iterable[str] = ()) -> None:
+        self.stops = frozenset(stops)
+        self._memo: dict[str, str | None] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.stops == getattr(other, "stops", None)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.stops))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"stops": self.stops}  # the memo is a cache: never pickled into the index
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["stops"])  # type: ignore[misc]
+
+    def pieces(self, value: str) -> Iterator[tuple[str | None, int, int]]:
+        memo = self._memo
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        for match in _WORDS.finditer(value):
+            if match.lastgroup == "word":
+                raw = match.group()
+                folded = memo.get(raw, "")
+                if folded == "":
+                    folded = _APOSTROPHE.sub("", raw).lower().translate(accent_map)
+                    folded = None if folded in self.stops else folded
+                    memo[raw] = folded
+                yield folded, match.start(), match.end()
+                continue
+            run, offset = match.group(), match.start()
+            if len(run) == 1:
+                yield run, offset, offset + 1
+            for i in range(len(run) - 1):
+                yield run[i : i + 2], offset + i, offset + i + 2
+
+    def whole(self, value: str) -> Iterator[tuple[str | None, int, int]]:
+        yield value.lower().translate(accent_map), 0, len(value)
 
 
-def _pieces(value: str) -> Iterator[tuple[str, int, int]]:
-    for match in _WORDS.finditer(value):
-        if match.lastgroup == "word":
-            yield _APOSTROPHE.sub("", match.group()), match.start(), match.end()
-            continue
-        run, offset = match.group(), match.start()
-        if len(run) == 1:
-            yield run, offset, offset + 1
-        for i in range(len(run) - 1):
-            yield run[i : i + 2], offset + i, offset + i + 2
+class MemoStemFilter(Filter):
+    """Porter stemming, remembered per word (Whoosh's own cache costs more than the stem)."""
+
+    is_morph = True
+
+    def __init__(self) -> None:
+        self._memo: dict[str, str] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        memo = self._memo
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        for token in tokens:
+            if not token.stopped:
+                text = token.text
+                stemmed = memo.get(text)
+                if stemmed is None:
+                    stemmed = memo[text] = stem(text)
+                token.text = stemmed
+            yield token
 
 
 def text_analyzer() -> Any:
     """For prose fields: words and bigrams, lower case, no accents, no stop words, stemmed."""
-    return (
-        WordAndBigramTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | StemFilter(cachesize=50000)
-    )
+    return WordAndBigramTokenizer(STOP_WORDS) | MemoStemFilter()
 
 
 def folding_analyzer() -> Any:
     """Words and bigrams, lower case, no accents: to compare names as the index sees them."""
-    return WordAndBigramTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return WordAndBigramTokenizer()
 
 
 def normalise_name(name: str) -> str:
@@ -122,4 +182,10 @@ def normalise_name(name: str) -> str:
     return " ".join(token.text for token in _FOLDING(name))
 
 
+def stem_word(word: str) -> str:
+    """A single word as the prose fields index it (empty for a stop word)."""
+    return " ".join(token.text for token in _PROSE(word))
+
+
 _FOLDING = folding_analyzer()
+_PROSE = text_analyzer()

@@ -47,6 +47,11 @@ def read_article(path: Path) -> LoadedArticle:
         raw = path.read_bytes()
     except OSError as error:
         return _failed(path, None, f"cannot read: {error.strerror or error}")
+    return article_from_bytes(raw, path)
+
+
+def article_from_bytes(raw: bytes, path: Path) -> LoadedArticle:
+    """Validate the bytes of an article file (already read, e.g. to hash them)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -12,13 +12,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 BLOCK_SEPARATOR = "\n\n"
 
-_PARSER = MarkdownIt("commonmark", {"html": False})
+_PARSER: MarkdownIt | None = None
+
+
+def _parser() -> MarkdownIt:
+    """The Markdown parser, made on first use (importing it is not free at start-up)."""
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _PARSER = MarkdownIt("commonmark", {"html": False})
+    return _PARSER
+
+
 _INLINE_STYLES = {"em": "em", "strong": "strong", "link": "link", "s": "strike"}
 
 
@@ -60,7 +74,7 @@ class Document:
 def parse_body(markdown: str) -> Document:
     """Parse a Markdown body into blocks and their plain text."""
     builder = _DocumentBuilder()
-    builder.feed(_PARSER.parse(markdown))
+    builder.feed(_parser().parse(markdown))
     return builder.document()
 
 

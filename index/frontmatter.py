@@ -38,20 +38,16 @@ class FrontMatter:
     """The file line where the body starts."""
 
 
-class StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate mapping keys, and reads dates as text.
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML when available
+
+
+class StrictSafeLoader(_SafeBase):
+    """A safe loader that refuses aliases and duplicate mapping keys, and reads dates as text.
 
     Dates stay strings so that the fields that hold them validate them with a
     clear message (`published: 2024-02-30` is a bad date, not a YAML error).
+    Parsing is LibYAML's (C) when PyYAML has it; construction stays SafeConstructor.
     """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
@@ -82,6 +78,7 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
 
     `first_line` is the file line where `text` begins, so errors point into the file.
     """
+    _refuse_aliases(text, first_line)
     loader = StrictSafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -110,6 +107,19 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     finally:
         loader.dispose()
     return data, key_lines
+
+
+def _refuse_aliases(text: str, first_line: int) -> None:
+    """Aliases (`*name`) can multiply a small file into a huge value: refuse them."""
+    if "*" not in text:
+        return
+    try:
+        for event in yaml.parse(text, Loader=_SafeBase):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + first_line if event.start_mark else None
+                raise FrontMatterError("invalid YAML: aliases (*name) are not allowed", line)
+    except yaml.YAMLError:
+        return  # a syntax error: reported with its line when the text is loaded
 
 
 def parse_front_matter(text: str) -> FrontMatter:

@@ -28,8 +28,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
-from .articles import read_article
-from .corpus import article_files
+from .articles import article_from_bytes, read_article
+from .corpus import article_entries
 from .document import plain_text
 from .models import Annotation, Article, Problem
 from .notes import NotesError, NotesStore
@@ -38,7 +38,7 @@ from .sanitize import clean_text
 from .schema import NAME_FIELDS, build_schema, schema_fingerprint
 from .storage import LockTimeout, atomic_write_text, file_lock
 
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 _DUPLICATE = "duplicate id"
 Progress = Callable[[int, int], None]
 """Called with (articles done, articles to do) while indexing."""
@@ -69,7 +69,7 @@ class SyncReport:
         return len(self.added) + len(self.updated) + self.unchanged
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """The manifest's record of one article file."""
 
@@ -80,25 +80,21 @@ class _Entry:
     indexed: bool
     problems: list[tuple[int | None, str]]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "mtime_ns": self.mtime_ns,
-            "size": self.size,
-            "sha256": self.sha256,
-            "id": self.article_id,
-            "indexed": self.indexed,
-            "problems": [list(problem) for problem in self.problems],
-        }
+    def to_json(self) -> list[Any]:
+        """[mtime_ns, size, sha256, id, indexed, problems]: compact, for large archives."""
+        problems = [list(problem) for problem in self.problems]
+        return [self.mtime_ns, self.size, self.sha256, self.article_id, self.indexed, problems]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> _Entry:
+    def from_json(cls, data: list[Any]) -> _Entry:
+        mtime_ns, size, sha256, article_id, indexed, problems = data
         return cls(
-            int(data["mtime_ns"]),
-            int(data["size"]),
-            str(data["sha256"]),
-            data.get("id"),
-            bool(data.get("indexed")),
-            [(line, str(message)) for line, message in data.get("problems", [])],
+            int(mtime_ns),
+            int(size),
+            str(sha256),
+            article_id,
+            bool(indexed),
+            [(line, str(message)) for line, message in problems] if problems else [],
         )
 
 
@@ -109,9 +105,9 @@ class _Manifest:
     """(mtime_ns, size) of each article's notes file when it was last indexed."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _ScannedFile:
-    path: Path
+    path: str
     entry: _Entry
     article: Article | None = None
     """Set when the file was (re-)read in this update."""
@@ -130,9 +126,6 @@ def document_fields(article: Article, annotations: Iterable[Annotation] = ()) ->
         "title": clean_text(article.title),
         "summary": clean_text(article.summary),
         "body": clean_text(plain_text(article.body)),
-        "names": clean_text(
-            "\n".join((*article.places, *article.people, *article.organizations, *article.tags))
-        ),
         "source": clean_text(article.source),
         "kind": clean_text(article.kind),
         "language": clean_text(article.language),
@@ -148,6 +141,8 @@ def document_fields(article: Article, annotations: Iterable[Annotation] = ()) ->
     fields["tags"] = _name_list((*article.tags, *note_tags))
     notes = [a.note for a in annotations if a.note]
     fields["notes"] = clean_text("\n\n".join([*notes, " ".join(note_tags)]).strip())
+    names = (*article.places, *article.people, *article.organizations, *article.tags)
+    fields["context"] = clean_text("\n".join([article.summary, *names, fields["notes"]]))
     if article.published:
         fields["published"] = dt.datetime.combine(article.published, dt.time())
     return fields
@@ -166,6 +161,7 @@ class Indexer:
         self.data = data
         self.content_dirs = [Path(d) for d in content_dirs]
         self.notes = notes or NotesStore(data.notes_dir)
+        self._manifest_cache: tuple[tuple[int, int, int], _Manifest] | None = None
         self.schema = build_schema()
         self.fingerprint = schema_fingerprint(self.schema)
 
@@ -188,20 +184,13 @@ class Indexer:
         if self.notes.stamps() != manifest.notes:
             return True
         entries = manifest.files
-        seen = set()
-        for path in article_files(self.content_dirs):
-            key = str(path)
-            seen.add(key)
-            entry = entries.get(key)
-            if entry is None:
+        seen = 0
+        for path, stat in article_entries(self.content_dirs):
+            seen += 1
+            entry = entries.get(path)
+            if entry is None or (stat.st_mtime_ns, stat.st_size) != (entry.mtime_ns, entry.size):
                 return True
-            try:
-                stat = path.stat()
-            except OSError:
-                return True
-            if (stat.st_mtime_ns, stat.st_size) != (entry.mtime_ns, entry.size):
-                return True
-        return seen != set(entries)
+        return seen != len(entries)
 
     def known_problems(self) -> list[Problem]:
         """Problems with article files recorded by the last update, without re-reading them."""
@@ -279,22 +268,38 @@ class Indexer:
         return report
 
     def _rebuild(self, progress: Progress | None) -> SyncReport:
+        """Index every article into a fresh directory, reading files one at a time.
+
+        Articles are never all held in memory: each is parsed, handed to the
+        writer and dropped, so memory stays flat however large the archive.
+        """
         notes_now = self.notes.stamps()
-        scanned = self._scan({}, force=True)
-        desired = self._assign_ids(scanned)
+        paths = [path for path, _stat in article_entries(self.content_dirs)]
         self._remove_leftovers()
         building = Path(tempfile.mkdtemp(prefix="index.building-", dir=self.data.root))
         ix = whoosh_index.create_in(str(building), self.schema)
         writer = self._writer(ix)
         report = SyncReport(rebuilt=True)
+        scanned: list[_ScannedFile] = []
+        first: dict[str, str] = {}
         try:
-            for done, item in enumerate(desired.values(), 1):
-                assert item.article is not None
-                writer.add_document(**self._document(item.article, report))
-                item.entry.indexed = True
-                report.added.append(item.article.id)
+            for done, path in enumerate(paths, 1):
+                item = self._read(path)
+                if item is not None:
+                    article, item.article = item.article, None
+                    scanned.append(item)
+                    if article is not None and article.id in first:
+                        message = (
+                            f"{_DUPLICATE} {article.id!r} (already used by {first[article.id]})"
+                        )
+                        item.entry.problems.append((None, message + "; not indexed"))
+                    elif article is not None:
+                        first[article.id] = path
+                        writer.add_document(**self._document(article, report))
+                        item.entry.indexed = True
+                        report.added.append(article.id)
                 if progress:
-                    progress(done, len(desired))
+                    progress(done, len(paths))
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -366,6 +371,7 @@ class Indexer:
                 shutil.rmtree(leftover, ignore_errors=True)
 
     def _writer(self, ix: FileIndex) -> SegmentWriter:
+        # One process: Whoosh's multiprocess writer measured slower here (benchmarks/).
         try:
             return ix.writer(timeout=10.0)
         except whoosh_index.LockError:
@@ -373,46 +379,54 @@ class Indexer:
 
     # -- scanning -------------------------------------------------------------
 
-    def _scan(self, previous: dict[str, _Entry], force: bool = False) -> list[_ScannedFile]:
+    def _scan(self, previous: dict[str, _Entry]) -> list[_ScannedFile]:
         """Stat every article file; read only those whose stamp or hash changed."""
         scanned = []
-        for path in article_files(self.content_dirs):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            old = previous.get(str(path))
-            if not force and old and (stat.st_mtime_ns, stat.st_size) == (old.mtime_ns, old.size):
+        for path, stat in article_entries(self.content_dirs):
+            old = previous.get(path)
+            if old and (stat.st_mtime_ns, stat.st_size) == (old.mtime_ns, old.size):
                 scanned.append(_ScannedFile(path, old))
                 continue
-            try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                digest = ""
-            if not force and old and digest and digest == old.sha256:
-                old.mtime_ns, old.size = stat.st_mtime_ns, stat.st_size
-                scanned.append(_ScannedFile(path, old))
-                continue
-            loaded = read_article(path)
-            entry = _Entry(
-                stat.st_mtime_ns,
-                stat.st_size,
-                digest,
-                loaded.article.id if loaded.article else None,
-                False,
-                [(p.line, p.message) for p in loaded.problems],
-            )
-            scanned.append(_ScannedFile(path, entry, loaded.article))
+            item = self._read(path, old)
+            if item is not None:
+                scanned.append(item)
         return scanned
+
+    @staticmethod
+    def _read(path: str, old: _Entry | None = None) -> _ScannedFile | None:
+        """Read one file: its stamp and hash, and the article unless the hash is unchanged."""
+        try:
+            stat = os.stat(path)
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return None
+        digest = hashlib.sha256(raw).hexdigest()
+        if old and digest == old.sha256:
+            old.mtime_ns, old.size = stat.st_mtime_ns, stat.st_size
+            return _ScannedFile(path, old)
+        loaded = article_from_bytes(raw, Path(path))
+        entry = _Entry(
+            stat.st_mtime_ns,
+            stat.st_size,
+            digest,
+            loaded.article.id if loaded.article else None,
+            False,
+            [(p.line, p.message) for p in loaded.problems],
+        )
+        return _ScannedFile(path, entry, loaded.article)
 
     @staticmethod
     def _assign_ids(scanned: list[_ScannedFile]) -> dict[str, _ScannedFile]:
         """Which file provides each article id: the first one, in scan order."""
         desired: dict[str, _ScannedFile] = {}
         for item in scanned:
-            item.entry.problems = [
-                problem for problem in item.entry.problems if not problem[1].startswith(_DUPLICATE)
-            ]
+            if item.entry.problems:
+                item.entry.problems = [
+                    problem
+                    for problem in item.entry.problems
+                    if not problem[1].startswith(_DUPLICATE)
+                ]
             article_id = item.entry.article_id
             if article_id is None:
                 item.entry.indexed = False
@@ -429,24 +443,47 @@ class Indexer:
     @staticmethod
     def _moved(article_id: str, item: _ScannedFile, previous: dict[str, _Entry]) -> bool:
         """True when the id was indexed from another file, or not indexed before."""
-        old = previous.get(str(item.path))
+        old = previous.get(item.path)
         return old is None or not old.indexed or old.article_id != article_id
 
     def _reread(self, item: _ScannedFile) -> Article | None:
-        loaded = read_article(item.path)
+        loaded = read_article(Path(item.path))
         return loaded.article
 
     @staticmethod
     def _problems(scanned: list[_ScannedFile]) -> list[Problem]:
         return [
-            Problem(item.path, line, message)
+            Problem(Path(item.path), line, message)
             for item in scanned
             for line, message in item.entry.problems
         ]
 
     # -- manifest -------------------------------------------------------------
 
+    def _remember_manifest(self, manifest: _Manifest) -> None:
+        try:
+            stat = self.data.manifest.stat()
+        except OSError:
+            return
+        self._manifest_cache = ((stat.st_mtime_ns, stat.st_size, stat.st_ino), manifest)
+
     def _read_manifest(self) -> _Manifest | None:
+        """The manifest on disk (kept in memory while the file is the one we last wrote)."""
+        try:
+            stat = self.data.manifest.stat()
+        except OSError:
+            return None
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached = self._manifest_cache
+        if cached is not None and cached[0] == signature:
+            return _copy_manifest(cached[1])
+        manifest = self._load_manifest()
+        if manifest is not None:
+            self._manifest_cache = (signature, manifest)
+            return _copy_manifest(manifest)
+        return None
+
+    def _load_manifest(self) -> _Manifest | None:
         try:
             data = json.loads(self.data.manifest.read_text(encoding="utf-8"))
             if data.get("format") != MANIFEST_FORMAT or data.get("schema") != self.fingerprint:
@@ -460,7 +497,7 @@ class Indexer:
     def _write_manifest(
         self, scanned: list[_ScannedFile], notes: dict[str, tuple[int, int]]
     ) -> None:
-        files = {str(item.path): item.entry for item in scanned}
+        files = {item.path: item.entry for item in scanned}
         self._save_manifest(_Manifest(files, notes))
 
     def _save_manifest(self, manifest: _Manifest) -> None:
@@ -470,4 +507,15 @@ class Indexer:
             "files": {path: entry.to_json() for path, entry in manifest.files.items()},
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
         }
-        atomic_write_text(self.data.manifest, json.dumps(data, ensure_ascii=False))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost
+        self._remember_manifest(manifest)
+
+
+def _copy_manifest(manifest: _Manifest) -> _Manifest:
+    """A copy whose entries a sync may change without touching the remembered one."""
+    files = {
+        path: _Entry(e.mtime_ns, e.size, e.sha256, e.article_id, e.indexed, list(e.problems))
+        for path, e in manifest.files.items()
+    }
+    return _Manifest(files, dict(manifest.notes))

@@ -35,7 +35,7 @@ FIELD_ALIASES = {
     "notes": ["note"],
 }
 USER_FIELDS = (
-    "title", "summary", "body", "names", "notes", "source", "kind", "language", "published",
+    "title", "summary", "body", "context", "notes", "source", "kind", "language", "published",
     "year", "themes", "places", "people", "organizations", "tags", "id",
 )  # fmt: skip
 
@@ -70,6 +70,7 @@ class QueryParser:
             }
         )
         self._theme_queries: dict[str, wq.Query] = {}
+        self.variants_key = variants.key
 
     def parse(self, text: str, expand: bool = True) -> wq.Query:
         """The query for `text`; an empty text matches every article."""

@@ -2,8 +2,10 @@
 
 Stored fields are what a result list needs without opening the article file
 (title, source, date, themes) plus the body for snippets and related articles.
-Name lists (places, people…) are keyword fields for exact filters and facets,
-and are also copied into `names`, a text field, so free text finds them.
+Name lists (places, people…) are keyword fields for exact filters and facets.
+Free text searches three fields: title, body, and `context` — the summary, the
+names and the user's notes and tags together — because every extra default
+field multiplies the matchers Whoosh walks for each word of a query.
 Sorting by date uses `day` (the date's ordinal, 0 when undated) because a
 DATETIME column gives undated articles a value that sorts them as the newest.
 """
@@ -15,13 +17,14 @@ from collections.abc import Iterator
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from . import whoosh_fixes  # noqa: F401  (applied on import)
 from .analysis import PieceTokenizer, normalise_name, text_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 8
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""
 
-DEFAULT_FIELDS = ("title", "summary", "body", "names", "notes")
-FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "names": 1.5, "body": 1.0, "notes": 2.0}
+DEFAULT_FIELDS = ("title", "body", "context")
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "context": 1.5}
 NAME_FIELDS = ("places", "people", "organizations", "tags")
 
 
@@ -51,19 +54,15 @@ def build_schema() -> Schema:
         title=TEXT(
             analyzer=prose,
             stored=True,
-            chars=True,
-            spelling=True,
             field_boost=FIELD_BOOSTS["title"],
             multitoken_query="phrase",
         ),
-        summary=TEXT(
-            analyzer=prose, field_boost=FIELD_BOOSTS["summary"], multitoken_query="phrase"
+        summary=TEXT(analyzer=prose, multitoken_query="phrase"),
+        body=TEXT(analyzer=prose, stored=True, multitoken_query="phrase"),
+        context=TEXT(
+            analyzer=prose, field_boost=FIELD_BOOSTS["context"], multitoken_query="phrase"
         ),
-        body=TEXT(
-            analyzer=prose, stored=True, chars=True, spelling=True, multitoken_query="phrase"
-        ),
-        names=TEXT(analyzer=prose, field_boost=FIELD_BOOSTS["names"], multitoken_query="phrase"),
-        notes=TEXT(analyzer=prose, field_boost=FIELD_BOOSTS["notes"], multitoken_query="phrase"),
+        notes=TEXT(analyzer=prose, multitoken_query="phrase"),
         source=ID(stored=True, sortable=True),
         kind=ID(stored=True),
         language=ID(stored=True),

@@ -8,31 +8,39 @@ archives because they never visit stored fields.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import heapq
+import json
 import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.index import FileIndex
-from whoosh.searching import Hit, Searcher
+from whoosh.searching import Searcher
 
-from .analysis import normalise_name, text_analyzer
+from . import highlight
+from .analysis import normalise_name
 from .gazetteer import gazetteer
+from .highlight import match_spans
+from .matching import has_phrase, matching_docs, ranked_by_terms
 from .models import Facets, SearchHit, SearchResult, Snippet
 from .query import QueryError, QueryParser
 from .spelling import suggest_query
+from .storage import atomic_write_text
 
 SORTS = ("relevance", "date")
 SUGGEST_BELOW = 3
 """Offer a "did you mean" when a query finds fewer articles than this."""
-SNIPPET_CHARS = 220
 PLACES_SHOWN = 30
-LEAD_CHARS = 200
+THEME_CACHE = "briefing-themes.json"
+MATCH_CACHE = 64
+"""Queries whose matching documents are remembered (paging, filter changes, typing back)."""
 
 
 @dataclass
@@ -45,6 +53,8 @@ class _FacetSets:
     years: dict[str, set[int]]
     months: dict[str, set[int]]
     themes: dict[str, set[int]]
+    days: list[int]
+    """The date of each document (ordinal; 0 when undated), by document number."""
 
 
 class SearchEngine:
@@ -58,14 +68,9 @@ class SearchEngine:
         self.parser = parser
         self._lock = threading.RLock()
         self._sets: _FacetSets | None = None
+        self._matches: dict[str, set[int]] = {}
         self.theme_errors: dict[str, str] = {}
         """Themes whose query cannot be parsed, with the message."""
-        self._highlighter = highlight.Highlighter(
-            fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
-            formatter=_SnippetFormatter(),
-            scorer=_fragment_score,
-            order=highlight.SCORE,
-        )
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -82,6 +87,7 @@ class SearchEngine:
             else:
                 self._searcher = self._searcher.refresh()
             self._sets = None
+            self._matches.clear()
             return True
 
     def close(self) -> None:
@@ -147,7 +153,9 @@ class SearchEngine:
             stored = self._searcher.stored_fields(docnum)
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
             results = self._searcher.more_like(docnum, "body", text=text, top=limit, numterms=25)
-            return tuple(self._hit(hit, ()) for hit in results)
+            return tuple(
+                self._hit(hit.docnum, float(hit.score or 0.0), hit.fields(), ()) for hit in results
+            )
 
     def stored(self, article_id: str) -> dict[str, Any] | None:
         """The stored fields of one article, or None when it is not indexed."""
@@ -163,30 +171,37 @@ class SearchEngine:
             parsed = self.parser.parse(query_text)
         except QueryError:
             return []
-        words: set[str] = set()
-        prefixes: list[str] = []
-        for node in _leaves(parsed):
-            if isinstance(node, wq.Prefix):
-                prefixes.append(str(node.text))
-            elif isinstance(node, wq.Phrase):
-                words.update(str(word) for word in node.words)
-            elif isinstance(node, wq.Term) and node.fieldname in ("title", "body", "summary"):
-                words.add(str(node.text))
-        if not words and not prefixes:
-            return []
-        spans = []
-        for token in _ANALYZER(text, chars=True, mode="index", removestops=False):
-            if token.text in words or any(token.text.startswith(p) for p in prefixes):
-                spans.append((token.startchar, token.endchar))
-        return spans
+        stems, prefixes = query_terms(parsed)
+        return match_spans(text, stems, prefixes) if stems or prefixes else []
 
     # -- internals ----------------------------------------------------------------
 
     def _docs(self, parsed: wq.Query) -> set[int]:
+        """The documents matching a query, remembered until the index changes."""
+        key = repr(parsed)
+        cached = self._matches.get(key)
+        if cached is not None:
+            return cached
         try:
-            return set(self._searcher.docs_for_query(parsed))
+            found = matching_docs(self._searcher, parsed, self._every, self._days)
         except Exception as error:  # e.g. a phrase on a field without positions
             raise QueryError(f"cannot run this query: {error}") from None
+        if len(self._matches) >= MATCH_CACHE:
+            self._matches.pop(next(iter(self._matches)))
+        self._matches[key] = found
+        return found
+
+    def _every(self) -> set[int]:
+        return self._facet_sets().every
+
+    def _days(self) -> list[int]:
+        return self._facet_sets().days
+
+    def clear_caches(self) -> None:
+        """Forget remembered matches and facet sets (benchmarks measure cold queries)."""
+        with self._lock:
+            self._matches.clear()
+            self._sets = None
 
     def _facet_sets(self) -> _FacetSets:
         if self._sets is not None:
@@ -199,6 +214,32 @@ class SearchEngine:
                 str(value): self._docs(wq.Term(field, value)) for value in reader.field_terms(field)
             }
 
+        themes = self._theme_sets(reader)
+        months = by_term("month")
+        months.pop("undated", None)
+        places = {_place_name(term): docs for term, docs in by_term("places").items()}
+        days = list(reader.column_reader("day"))
+        self._sets = _FacetSets(
+            every, places, by_term("source"), by_term("year"), months, themes, days
+        )
+        return self._sets
+
+    def _theme_sets(self, reader: Any) -> dict[str, set[int]]:
+        """Each theme's documents: from the cache file when it matches this index, else run.
+
+        Classifying by the themes' queries is the slowest part of opening a large
+        archive, and its answer only changes with the index or the themes.
+        """
+        queries = {t.id: t.query for t in self.parser.themes.values()}
+        key = json.dumps(
+            [_generation_key(reader), queries, self.parser.variants_key], sort_keys=True
+        )
+        cache_file = Path(self._index_dir) / THEME_CACHE
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+            if cached["key"] == key:
+                self.theme_errors = dict(cached["errors"])
+                return {theme: set(docs) for theme, docs in cached["themes"].items()}
         themes: dict[str, set[int]] = {}
         errors = {}
         for theme_id in self.parser.themes:
@@ -208,11 +249,11 @@ class SearchEngine:
                 themes[theme_id] = set()
                 errors[theme_id] = str(error)
         self.theme_errors = errors
-        months = by_term("month")
-        months.pop("undated", None)
-        places = {_place_name(term): docs for term, docs in by_term("places").items()}
-        self._sets = _FacetSets(every, places, by_term("source"), by_term("year"), months, themes)
-        return self._sets
+        payload = {"key": key, "errors": errors,
+                   "themes": {theme: sorted(docs) for theme, docs in themes.items()}}  # fmt: skip
+        with contextlib.suppress(OSError):  # a read-only data dir simply has no cache
+            atomic_write_text(cache_file, json.dumps(payload, separators=(",", ":")), durable=False)
+        return themes
 
     def _page(
         self,
@@ -223,22 +264,31 @@ class SearchEngine:
         offset: int,
         snippets: bool,
     ) -> tuple[SearchHit, ...]:
-        by_date = sort == "date" or isinstance(parsed, wq.Every)
-        results = self._searcher.search(
-            parsed,
-            filter=allowed,
-            limit=offset + limit,
-            sortedby="day" if by_date else None,
-            reverse=by_date,
-            terms=snippets,
-        )
+        wanted = offset + limit
+        if sort == "date" or isinstance(parsed, wq.Every):
+            days = self._facet_sets().days
+            best = heapq.nlargest(wanted, allowed, key=lambda d: (days[d], -d))
+            ranked = [(0.0, docnum) for docnum in best]
+        elif has_phrase(parsed) or _conjunctive(parsed):
+            # The matches are known: score just them, term by term.
+            ranked = ranked_by_terms(self._searcher, parsed, allowed, wanted)
+        else:
+            results = self._searcher.search(parsed, filter=allowed, limit=wanted)
+            ranked = [(float(score or 0.0), docnum) for score, docnum in results.top_n]
+        stems, prefixes = query_terms(parsed) if snippets else (set(), [])
         page = []
-        for hit in results[offset : offset + limit]:
-            page.append(self._hit(hit, self._snippets(hit) if snippets else ()))
+        for score, docnum in ranked[offset:wanted]:
+            fields = self._searcher.stored_fields(docnum)
+            found: list[Snippet] = []
+            if snippets:
+                body = fields.get("body", "")
+                found = highlight.snippets(body, match_spans(body, stems, prefixes))
+            page.append(self._hit(docnum, score, fields, found))
         return tuple(page)
 
-    def _hit(self, hit: Hit, snippets: Sequence[Snippet]) -> SearchHit:
-        fields = hit.fields()
+    def _hit(
+        self, docnum: int, score: float, fields: dict[str, Any], snippets: Sequence[Snippet]
+    ) -> SearchHit:
         published = fields.get("published")
         sets = self._facet_sets()
         return SearchHit(
@@ -246,25 +296,15 @@ class SearchEngine:
             title=fields.get("title", ""),
             source=fields.get("source", ""),
             published=published.date() if isinstance(published, dt.datetime) else None,
-            themes=tuple(t for t, docs in sets.themes.items() if hit.docnum in docs),
-            score=float(hit.score or 0.0),
+            themes=tuple(t for t, docs in sets.themes.items() if docnum in docs),
+            score=score,
             snippets=tuple(snippets),
         )
-
-    def _snippets(self, hit: Hit) -> list[Snippet]:
-        try:
-            found = self._highlighter.highlight_hit(hit, "body", top=2)
-        except KeyError:
-            found = []
-        if found:
-            return list(found)
-        body = hit.get("body", "")
-        return [_lead(body)] if body else []
 
     def _suggest(self, text: str, found: int) -> str | None:
         if found >= SUGGEST_BELOW:
             return None
-        suggestion = suggest_query(self._searcher.reader(), text)
+        suggestion = suggest_query(self._searcher, text)
         if suggestion is None:
             return None
         try:
@@ -274,31 +314,29 @@ class SearchEngine:
         return suggestion if better > found else None
 
 
-class _SnippetFormatter(highlight.Formatter):
-    """Returns Snippet records (text plus match offsets) instead of marked-up text."""
-
-    def format(self, fragments: Iterable[Any], replace: bool = False) -> list[Snippet]:
-        snippets = []
-        for fragment in fragments:
-            text = fragment.text
-            start = _word_start(text, fragment.startchar)
-            end = _word_end(text, fragment.endchar)
-            matches = tuple(
-                (token.startchar - start, token.endchar - start)
-                for token in fragment.matches
-                if start <= token.startchar and token.endchar <= end
-            )
-            snippets.append(Snippet(text[start:end].replace("\n", " "), start, matches))
-        return snippets
+PROSE_FIELDS = frozenset({"title", "summary", "body", "context", "notes"})
 
 
-_ANALYZER = text_analyzer()
-_BASIC_SCORE = highlight.BasicFragmentScorer()
+def query_terms(parsed: Any) -> tuple[set[str], list[str]]:
+    """The analysed words and prefixes a query looks for in prose, for highlighting."""
+    stems: set[str] = set()
+    prefixes: list[str] = []
+    for node in _leaves(parsed):
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname not in PROSE_FIELDS:
+            continue
+        if isinstance(node, wq.Prefix):
+            prefixes.append(str(node.text))
+        elif isinstance(node, wq.Phrase):
+            stems.update(str(word) for word in node.words)
+        elif isinstance(node, wq.Term):
+            stems.add(str(node.text))
+    return stems, prefixes
 
 
-def _fragment_score(fragment: Any) -> float:
-    """Whoosh's fragment score; ties go to the earlier fragment (Whoosh breaks them randomly)."""
-    return float(_BASIC_SCORE(fragment)) - fragment.startchar * 1e-9
+def _conjunctive(parsed: Any) -> bool:
+    """An And of several parts: cheaper to score at its known matches than to walk."""
+    return isinstance(parsed, wq.And) and len(parsed.subqueries) > 1
 
 
 def _leaves(node: Any) -> Iterable[Any]:
@@ -307,31 +345,6 @@ def _leaves(node: Any) -> Iterable[Any]:
     else:
         for child in node.children():
             yield from _leaves(child)
-
-
-def _lead(body: str) -> Snippet:
-    end = _word_end(body, min(len(body), LEAD_CHARS))
-    return Snippet(body[:end].replace("\n", " "), 0, ())
-
-
-WORD_REACH = 24
-"""How far a snippet edge may move to reach a word boundary (unspaced scripts have none)."""
-
-
-def _word_start(text: str, index: int) -> int:
-    """Move `index` back to the start of the word it falls in."""
-    limit = max(0, index - WORD_REACH)
-    while limit < index < len(text) and not text[index - 1].isspace():
-        index -= 1
-    return index
-
-
-def _word_end(text: str, index: int) -> int:
-    """Move `index` forward to the end of the word it falls in."""
-    limit = min(len(text), index + WORD_REACH)
-    while 0 < index < limit and not text[index].isspace():
-        index += 1
-    return index
 
 
 def _counts(docs: set[int], groups: dict[str, set[int]], keep_zero: bool = False) -> dict[str, int]:
@@ -345,6 +358,15 @@ def _dir_identity(path: os.PathLike[str]) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (stat.st_dev, stat.st_ino)
+
+
+def _generation_key(reader: Any) -> list[str]:
+    """Names the exact index content: its segments and their deletions."""
+    parts = []
+    for leaf, offset in reader.leaf_readers():
+        segment = leaf.segment()
+        parts.append(f"{segment.segment_id()}:{segment.deleted_count()}:{offset}")
+    return parts
 
 
 def _top(counts: dict[str, int], limit: int) -> dict[str, int]:

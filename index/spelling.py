@@ -1,31 +1,33 @@
 """ "Did you mean": correcting misspelt words of a query that finds little.
 
-Whoosh's own query corrector works on analysed (stemmed) terms and so suggests
-stems such as "factori". Instead each plain word the index does not know is
-replaced by the known word nearest to it in spelling (one edit before two),
-the most frequent when several are as near. Words come from the title and body
-spelling lists, which hold words as written, so suggestions are real words.
+The index keeps stems, not words ("factori"), and keeping a second, unstemmed
+copy of every text only for suggestions would double the cost of indexing. So
+each plain word the index does not know is stemmed, the known stems nearest to
+it in spelling are found (one edit before two, same first letter, the most
+frequent first), and the winning stem is turned back into a real word by
+reading it in a document that contains it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .analysis import normalise_name, text_analyzer
+from .analysis import stem_word, text_analyzer
 from .lexer import is_plain_word, lexemes
 
-SPELLING_FIELDS = ("title", "body")
+SPELLING_FIELDS = ("body", "title")
 _ANALYZER = text_analyzer()
 
 
-def suggest_query(reader: Any, text: str) -> str | None:
+def suggest_query(searcher: Any, text: str) -> str | None:
     """`text` with unknown words replaced by their nearest known spelling, or None."""
+    reader = searcher.reader()
     changed = False
     parts = []
     previous_kind = ""
     for kind, part in lexemes(text):
         if kind == "word" and previous_kind != "field" and is_plain_word(part):
-            replacement = _correct_word(reader, part)
+            replacement = _correct_word(searcher, reader, part)
             if replacement is not None:
                 parts.append(replacement)
                 changed = True
@@ -36,25 +38,31 @@ def suggest_query(reader: Any, text: str) -> str | None:
     return "".join(parts) if changed else None
 
 
-def _correct_word(reader: Any, word: str) -> str | None:
-    terms = [token.text for token in _ANALYZER(word, mode="query")]
-    if not terms or any(not term.isascii() or not term.isalpha() for term in terms):
-        return None  # stop words, numbers and non-Latin script are left alone
-    if all(any((field, term) in reader for field in SPELLING_FIELDS) for term in terms):
+def _correct_word(searcher: Any, reader: Any, word: str) -> str | None:
+    stemmed = stem_word(word)
+    if not stemmed or " " in stemmed or not stemmed.isascii() or not stemmed.isalpha():
+        return None  # stop words, numbers, several words and non-Latin script are left alone
+    if any((field, stemmed) in reader for field in SPELLING_FIELDS):
         return None
-    folded = normalise_name(word).replace(" ", "")
     for distance in (1, 2):
         candidates: set[str] = set()
         for field in SPELLING_FIELDS:
-            spelling_field = f"spell_{field}"
-            if spelling_field in reader.schema:
-                candidates.update(reader.terms_within(spelling_field, folded, distance))
-        candidates.discard(folded)
+            candidates.update(reader.terms_within(field, stemmed, distance, prefix=1))
+        candidates.discard(stemmed)
         if candidates:
-            return max(sorted(candidates), key=lambda candidate: _frequency(reader, candidate))
+            best = max(sorted(candidates), key=lambda c: reader.doc_frequency("body", c))
+            return _surface_word(searcher, best) or best
     return None
 
 
-def _frequency(reader: Any, word: str) -> int:
-    stems = [token.text for token in _ANALYZER(word, mode="query")]
-    return sum(reader.doc_frequency(field, stem) for field in SPELLING_FIELDS for stem in stems)
+def _surface_word(searcher: Any, stem: str) -> str | None:
+    """A word as written that the index stores as `stem`, read from a document that has it."""
+    for field in SPELLING_FIELDS:
+        matcher = searcher.postings(field, stem) if (field, stem) in searcher.reader() else None
+        if matcher is None or not matcher.is_active():
+            continue
+        text = searcher.stored_fields(matcher.id()).get(field, "")
+        for token in _ANALYZER(text, chars=True):
+            if token.text == stem:
+                return str(text[token.startchar : token.endchar]).lower()
+    return None

@@ -15,7 +15,7 @@ from .analysis import normalise_name
 from .lexer import is_plain_word, lexemes
 
 _EXPANDABLE_FIELDS = frozenset(
-    {"title", "summary", "body", "names", "places", "place", "people", "person",
+    {"title", "summary", "body", "context", "places", "place", "people", "person",
      "organizations", "org", "organization", "tags", "tag", "notes", "note"}
 )  # fmt: skip
 
@@ -33,6 +33,11 @@ class VariantExpander:
                 if key:
                     self._groups.setdefault(key, spellings)
                     self._longest = max(self._longest, len(key))
+
+    @property
+    def key(self) -> str:
+        """Changes whenever the groups change (for caches of what they expand to)."""
+        return repr(sorted(self._groups.items()))
 
     def spellings(self, name: str) -> tuple[str, ...]:
         """All spellings of `name` (itself alone when it is not listed)."""

@@ -11,13 +11,13 @@ import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .anchoring import anchor, make_target
 from .articles import LoadedArticle, read_article
 from .catalog import THEMES_FILE, Catalog, load_catalog
 from .document import plain_text
 from .indexer import Indexer, Progress, SyncReport
-from .library import Importer, ImportProgress, ImportReport
 from .models import (
     Anchored,
     Annotation,
@@ -36,6 +36,9 @@ from .schema import build_schema
 from .search import SearchEngine
 from .storage import LockTimeout
 from .variants import VariantExpander
+
+if TYPE_CHECKING:
+    from .library import ImportProgress, ImportReport
 
 
 class Workspace:
@@ -213,6 +216,8 @@ class Workspace:
         progress: ImportProgress | None = None,
     ) -> ImportReport:
         """Import files into the library (or `into`), de-duplicating against all content."""
+        from .library import Importer  # the importers (feeds, HTML) load only when used
+
         importer = Importer(into or self.data.library_dir, self.content_dirs, source)
         report = importer.run(paths, progress)
         self.catalog = load_catalog(self.content_dirs)

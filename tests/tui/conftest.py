@@ -35,10 +35,19 @@ def make_app(corpus_dir: Path, data_paths: DataPaths) -> Iterator[AppFactory]:
 
 
 async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
-    """Let timers fire and workers finish, so the screen shows their results."""
-    for _ in range(rounds):
+    """Let timers fire and workers finish, so the screen shows their results.
+
+    Workers start others (results → index check → fresh results), so this goes
+    on until no worker has run for two rounds in a row (at least `rounds`).
+    """
+    quiet = 0
+    for attempt in range(40):
         await pilot.pause()
+        busy = any(not worker.is_finished for worker in pilot.app.workers)
         await pilot.app.workers.wait_for_complete()
+        quiet = 0 if busy else quiet + 1
+        if attempt + 1 >= rounds and quiet >= 2:
+            break
     await pilot.pause()
 
 

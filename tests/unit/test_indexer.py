@@ -175,7 +175,7 @@ def test_lock_left_by_a_killed_process_is_recovered(
 def test_manifest_records_every_file(corpus: Workspace, data_paths: DataPaths) -> None:
     manifest = json.loads(data_paths.manifest.read_text())
     assert len(manifest["files"]) == len(ALL_IDS)
-    assert all(entry["indexed"] for entry in manifest["files"].values())
+    assert all(entry[4] for entry in manifest["files"].values())  # [.., indexed, problems]
 
 
 def test_open_search_sees_updates_made_by_another_process(

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from index.library import ImportReport
 from index.workspace import Workspace
+
+if TYPE_CHECKING:
+    from index.library import ImportReport
 
 from .output import EXIT_FAILED, EXIT_OK, plural, sync_with_progress
 

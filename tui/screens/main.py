@@ -49,7 +49,7 @@ from ..widgets.status_line import StatusLine
 from .annotating import AnnotatingScreen
 
 CYCLE = ("search", *PANES)
-PAGE = 100
+PAGE = 50
 DEBOUNCE = 0.15
 SAVE_DELAY = 0.5
 PROBLEMS_SHOWN = 3
@@ -93,6 +93,7 @@ class MainScreen(AnnotatingScreen):
         self._read_changes: dict[str, bool] = {}
         """Read/unread marks set since the last save, applied to the file's marks on saving."""
         self._matches_query = ""
+        self._check_index_after_results = False
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder='/ Search: words, "phrases", prefix*, place:…', id="search")
@@ -134,7 +135,9 @@ class MainScreen(AnnotatingScreen):
         else:
             self._show_hits([], 0, empty_message="Building the index…")
         self._show_facets(None)
-        if self.update_index or not self.index_ready:
+        # With an index, results come first; checking it for changes waits for them.
+        self._check_index_after_results = self.update_index and self.index_ready
+        if not self.index_ready:
             self.sync_index()
         self.refresh_status()
 
@@ -261,6 +264,9 @@ class MainScreen(AnnotatingScreen):
                 self.error = f"nothing found; did you mean “{result.suggestion}”?"
         self.refresh_status()
         self.save_soon()
+        if self._check_index_after_results:
+            self._check_index_after_results = False
+            self.sync_index()
 
     @on(SearchFailed)
     def search_failed(self, message: SearchFailed) -> None:

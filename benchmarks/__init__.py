@@ -1,0 +1,1 @@
+"""Benchmarks: build, update, search and start-up at archive scale, beside SQLite FTS5."""

@@ -1,0 +1,268 @@
+"""Measure briefing at archive scale, beside SQLite FTS5, and write the results.
+
+    python -m benchmarks.run                   # N = 2,000, 20,000 and 100,000
+    python -m benchmarks.run --sizes 200       # a quick run
+
+Each size is measured in its own process (so peak memory is that size's
+alone): generate the corpus, build the index from the content files, change
+one article and add a hundred, run the query set (first page of 20 hits with
+snippets and facet counts), start the app headless on the warm index, and do
+the same build and queries with SQLite FTS5. Results go to
+`benchmarks/results.json` and `benchmarks/RESULTS.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from . import fts5
+from .generate import documents, write_corpus
+from .queries import QUERIES
+
+HERE = Path(__file__).resolve().parent
+REPEATS = 3
+TARGETS = {
+    20000: {"search_p95_ms": 50, "build_articles_per_s": 1000, "update_one_ms": 300,
+            "startup_s": 1.0},
+    100000: {"search_p95_ms": 150, "peak_rss_mb": 400},
+}  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(count: int, work: Path) -> dict[str, Any]:
+    """Everything for one corpus size, in this process."""
+    from index.paths import DataPaths
+    from index.workspace import Workspace
+
+    docs = documents(count)
+    corpus = write_corpus(docs, work / f"corpus-{count}")
+    data = DataPaths(work / f"data-{count}")
+    if data.root.exists():
+        shutil.rmtree(data.root)
+    workspace = Workspace([corpus], data)
+
+    started = time.perf_counter()
+    workspace.sync(rebuild=True)
+    build_s = time.perf_counter() - started
+    build_rss = peak_rss_mb()
+
+    changed = corpus / "articles" / f"{docs[count // 2].id}.md"
+    changed.write_text(changed.read_text() + "\nA sentence added for the benchmark.\n")
+    started = time.perf_counter()
+    report = workspace.sync()
+    update_one_ms = (time.perf_counter() - started) * 1000
+    assert report.updated == [docs[count // 2].id], report
+
+    extra = documents(100, seed=7)
+    extra_folder = work / f"extra-{count}"
+    write_corpus([replace(doc, id=f"extra-{doc.id}") for doc in extra], extra_folder)
+    for path in (extra_folder / "articles").iterdir():
+        path.rename(corpus / "articles" / path.name)
+    started = time.perf_counter()
+    report = workspace.sync()
+    add_hundred_ms = (time.perf_counter() - started) * 1000
+    assert len(report.added) == 100, report
+
+    workspace.search("warm up", limit=20)
+    engine = workspace.engine()
+    latencies: list[float] = []
+    per_query: dict[str, float] = {}
+    for query in QUERIES:
+        times = []
+        for _ in range(REPEATS):
+            engine.clear_caches()
+            workspace.search("rebuild the facet sets", limit=1, snippets=False)
+            started = time.perf_counter()
+            workspace.search(query.ours, source=query.source, theme=query.theme, limit=20)
+            times.append((time.perf_counter() - started) * 1000)
+        latencies += times
+        per_query[f"{query.kind}: {query.ours or '(browse)'}"] = statistics.median(times)
+    search_rss = peak_rss_mb()
+
+    themes: dict[str, set[str]] = {}
+    for theme in workspace.themes:
+        for hit in workspace.search("", theme=theme, limit=count + 100, snippets=False).hits:
+            themes.setdefault(hit.id, set()).add(theme)
+    database = work / f"fts5-{count}.sqlite"
+    fts_build_s = fts5.build(docs, database, themes)
+    db = sqlite3.connect(database)
+    fts_latencies: list[float] = []
+    for query in QUERIES:
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            fts5.search(db, query)
+            fts_latencies.append((time.perf_counter() - started) * 1000)
+    db.close()
+    workspace.close()
+
+    startup = [startup_seconds(corpus, data.root) for _ in range(REPEATS)]
+    results = {
+        "articles": count,
+        "build_articles_per_s": round(count / build_s, 1),
+        "build_s": round(build_s, 2),
+        "fts5_build_articles_per_s": round(count / fts_build_s, 1),
+        "build_ratio_ours_over_fts5": round(fts_build_s / build_s, 3),
+        "update_one_ms": round(update_one_ms, 1),
+        "add_hundred_ms": round(add_hundred_ms, 1),
+        "search_p50_ms": round(percentile(latencies, 0.5), 2),
+        "search_p95_ms": round(percentile(latencies, 0.95), 2),
+        "fts5_search_p50_ms": round(percentile(fts_latencies, 0.5), 2),
+        "fts5_search_p95_ms": round(percentile(fts_latencies, 0.95), 2),
+        "search_p95_ratio_ours_over_fts5": round(
+            percentile(latencies, 0.95) / max(0.001, percentile(fts_latencies, 0.95)), 2
+        ),
+        "startup_s": round(statistics.median(startup), 3),
+        "peak_rss_mb": round(max(build_rss, search_rss), 1),
+        "build_peak_rss_mb": round(build_rss, 1),
+        "queries": len(QUERIES),
+        "per_query_median_ms": {k: round(v, 2) for k, v in per_query.items()},
+    }
+    return results
+
+
+STARTUP_SCRIPT = """
+import sys
+from index.workspace import Workspace
+from tui.app import BriefingApp
+from tui.screens.main import MainScreen
+
+
+class FirstScreen(BriefingApp):
+    def on_mount(self):
+        self.set_interval(0.005, self.check)
+
+    def check(self):
+        screen = self.screen
+        if isinstance(screen, MainScreen) and screen.result is not None and screen.result.hits:
+            self.exit()
+
+
+workspace = Workspace.open(sys.argv[1], sys.argv[2])
+FirstScreen(workspace).run(headless=True, size=(120, 40))
+"""
+
+
+def startup_seconds(corpus: Path, data: Path) -> float:
+    """Process start to the first screen with results, on a warm index (headless)."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", STARTUP_SCRIPT, str(corpus), str(data)],
+        check=True, cwd=HERE.parent, timeout=120,
+        env={**os.environ, "BRIEFING_DATA": str(data)},
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def markdown(results: dict[str, Any]) -> str:
+    sizes = [str(n) for n in sorted(int(k) for k in results["sizes"])]
+    rows = [
+        ("Full build (articles/s)", "build_articles_per_s"),
+        ("FTS5 build (articles/s)", "fts5_build_articles_per_s"),
+        ("Build, FTS5 time / ours", "build_ratio_ours_over_fts5"),
+        ("Update after changing 1 article (ms)", "update_one_ms"),
+        ("Update after adding 100 articles (ms)", "add_hundred_ms"),
+        ("Search p50 (ms)", "search_p50_ms"),
+        ("Search p95 (ms)", "search_p95_ms"),
+        ("FTS5 search p50 (ms)", "fts5_search_p50_ms"),
+        ("FTS5 search p95 (ms)", "fts5_search_p95_ms"),
+        ("Search p95, ours / FTS5", "search_p95_ratio_ours_over_fts5"),
+        ("Start to first screen, warm index (s)", "startup_s"),
+        ("Peak memory (MB)", "peak_rss_mb"),
+    ]
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}, SQLite {m['sqlite']}; "
+        f"run {m['date']}.",
+        "",
+        "Produced by `make bench` (`python -m benchmarks.run`); see benchmarks/README.md.",
+        "",
+        "| measure | " + " | ".join(f"N = {int(n):,}" for n in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    for label, key in rows:
+        values = [results["sizes"][n].get(key, "") for n in sizes]
+        lines.append(f"| {label} | " + " | ".join(f"{v:,}" if isinstance(v, int | float) else str(v)
+                                                  for v in values) + " |")  # fmt: skip
+    lines += ["", "Search latency per query (median of 3 runs, ms):", ""]
+    lines.append("| query | " + " | ".join(f"N = {int(n):,}" for n in sizes) + " |")
+    lines.append("|---|" + "---:|" * len(sizes))
+    first = results["sizes"][sizes[0]]["per_query_median_ms"]
+    for query in first:
+        values = [results["sizes"][n]["per_query_median_ms"].get(query, "") for n in sizes]
+        lines.append(f"| `{query}` | " + " | ".join(str(v) for v in values) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000, 100000])
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        print(json.dumps(measure(args.one, args.work)))
+        return 0
+    results: dict[str, Any] = {"machine": machine(), "sizes": {}, "targets": TARGETS}
+    for count in args.sizes:
+        print(f"measuring N = {count:,}…", file=sys.stderr, flush=True)
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--one", str(count), "--work", str(args.work)],
+            check=True, capture_output=True, text=True, cwd=HERE.parent,
+        )  # fmt: skip
+        results["sizes"][str(count)] = json.loads(output.stdout.strip().splitlines()[-1])
+        print(json.dumps(results["sizes"][str(count)], indent=1), file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "RESULTS.md").write_text(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
