@@ -14,6 +14,7 @@ from index.workspace import Workspace
 from .commands import BriefingCommands
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .terminal import CHECK_EVERY, hung_up, quit_on_signals, terminal_input
 
 
 class BriefingApp(App[None]):
@@ -32,6 +33,19 @@ class BriefingApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self.update_index = update_index
+        self._terminal_fd: int | None = None
+
+    def on_mount(self) -> None:
+        if self.is_headless:
+            return
+        quit_on_signals(self.exit)
+        self._terminal_fd = terminal_input()
+        if self._terminal_fd is not None:
+            self.set_interval(CHECK_EVERY, self.leave_if_terminal_gone)
+
+    def leave_if_terminal_gone(self) -> None:
+        if self._terminal_fd is not None and hung_up(self._terminal_fd):
+            self.exit()
 
     def get_default_screen(self) -> MainScreen:
         store = StateStore(self.workspace.data.state_file)
