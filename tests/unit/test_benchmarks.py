@@ -27,3 +27,6 @@ def test_benchmark_harness_runs_at_small_scale(tmp_path: Path) -> None:
     assert results["machine"]["cores"] >= 1
     table = (tmp_path / "out" / "RESULTS.md").read_text()
     assert "N = 200" in table and "FTS5 search p95" in table
+    shares = [row["share"] for row in results["profile"]["build"]["packages"]]
+    assert 0.95 <= sum(shares) <= 1.05
+    assert "## Profile" in table and "`whoosh`" in table
