@@ -38,7 +38,9 @@ from .sanitize import clean_text
 from .schema import NAME_FIELDS, build_schema, schema_fingerprint
 from .storage import LockTimeout, atomic_write_text, file_lock
 
-MANIFEST_FORMAT = 3
+MANIFEST_FORMAT = 4
+_COLUMNS = ("mtime_ns", "size", "sha256", "id", "indexed")
+"""The manifest's per-file columns, beside "paths" (see Indexer._save_manifest)."""
 _DUPLICATE = "duplicate id"
 Progress = Callable[[int, int], None]
 """Called with (articles done, articles to do) while indexing."""
@@ -79,23 +81,6 @@ class _Entry:
     article_id: str | None
     indexed: bool
     problems: list[tuple[int | None, str]]
-
-    def to_json(self) -> list[Any]:
-        """[mtime_ns, size, sha256, id, indexed, problems]: compact, for large archives."""
-        problems = [list(problem) for problem in self.problems]
-        return [self.mtime_ns, self.size, self.sha256, self.article_id, self.indexed, problems]
-
-    @classmethod
-    def from_json(cls, data: list[Any]) -> _Entry:
-        mtime_ns, size, sha256, article_id, indexed, problems = data
-        return cls(
-            int(mtime_ns),
-            int(size),
-            str(sha256),
-            article_id,
-            bool(indexed),
-            [(line, str(message)) for line, message in problems] if problems else [],
-        )
 
 
 @dataclass
@@ -218,14 +203,14 @@ class Indexer:
     # -- updating -------------------------------------------------------------
 
     def _sync_locked(self, rebuild: bool, progress: Progress | None) -> SyncReport:
-        manifest = None if rebuild else self._read_manifest()
+        manifest = None if rebuild else self._read_manifest(for_update=True)
         ix = None if manifest is None else self.open_index()
         if ix is None:
             return self._rebuild(progress)
         assert manifest is not None
         previous = manifest.files
         indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
-        scanned = self._scan(previous)
+        scanned, files_changed = self._scan(previous)
         report = SyncReport()
         desired = self._assign_ids(scanned)
         notes_now = self.notes.stamps()
@@ -264,7 +249,10 @@ class Indexer:
         report.removed = stale
         report.unchanged = len(desired) - len(report.added) - len(report.updated)
         report.problems = self._problems(scanned) + report.problems
-        self._write_manifest(scanned, notes_now)
+        if files_changed or to_write or stale or notes_changed:
+            self._write_manifest(scanned, notes_now)
+        else:
+            self._remember_manifest(manifest)  # the file on disk says the same
         return report
 
     def _rebuild(self, progress: Progress | None) -> SyncReport:
@@ -323,7 +311,7 @@ class Indexer:
         """Re-index one article (after its notes changed); False when a full sync is needed."""
         try:
             with file_lock(self.data.index_lock, timeout=wait):
-                manifest = self._read_manifest()
+                manifest = self._read_manifest(for_update=True)
                 ix = self.open_index() if manifest else None
                 if manifest is None or ix is None:
                     return False
@@ -337,6 +325,7 @@ class Indexer:
                 )
                 article = read_article(Path(path)).article if path else None
                 if article is None or article.id != article_id:
+                    self._remember_manifest(manifest)  # unchanged
                     return False
                 writer = self._writer(ix)
                 try:
@@ -372,25 +361,33 @@ class Indexer:
 
     def _writer(self, ix: FileIndex) -> SegmentWriter:
         # One process: Whoosh's multiprocess writer measured slower here (benchmarks/).
+        # No compound segment files: Whoosh copies each part of a compound file
+        # into memory when it opens it (BufferFile wraps the mmap in a BytesIO),
+        # so opening a large archive cost seconds and hundreds of megabytes.
         try:
-            return ix.writer(timeout=10.0)
+            return ix.writer(timeout=10.0, compound=False)
         except whoosh_index.LockError:
             raise IndexBusy("index busy: another process is writing to it") from None
 
     # -- scanning -------------------------------------------------------------
 
-    def _scan(self, previous: dict[str, _Entry]) -> list[_ScannedFile]:
-        """Stat every article file; read only those whose stamp or hash changed."""
+    def _scan(self, previous: dict[str, _Entry]) -> tuple[list[_ScannedFile], bool]:
+        """Stat every article file; read only those whose stamp or hash changed.
+
+        Also says whether any file is new, gone or re-stamped since `previous`.
+        """
         scanned = []
+        changed = False
         for path, stat in article_entries(self.content_dirs):
             old = previous.get(path)
-            if old and (stat.st_mtime_ns, stat.st_size) == (old.mtime_ns, old.size):
+            if old and stat.st_mtime_ns == old.mtime_ns and stat.st_size == old.size:
                 scanned.append(_ScannedFile(path, old))
                 continue
+            changed = True
             item = self._read(path, old)
             if item is not None:
                 scanned.append(item)
-        return scanned
+        return scanned, changed or len(scanned) != len(previous)
 
     @staticmethod
     def _read(path: str, old: _Entry | None = None) -> _ScannedFile | None:
@@ -467,31 +464,55 @@ class Indexer:
             return
         self._manifest_cache = ((stat.st_mtime_ns, stat.st_size, stat.st_ino), manifest)
 
-    def _read_manifest(self) -> _Manifest | None:
-        """The manifest on disk (kept in memory while the file is the one we last wrote)."""
+    def _read_manifest(self, for_update: bool = False) -> _Manifest | None:
+        """The manifest on disk, kept in memory while the file is the one we last wrote.
+
+        With `for_update` the caller may change it in place: it is forgotten
+        until saved again, so a failed update cannot leave a wrong copy behind.
+        """
         try:
             stat = self.data.manifest.stat()
         except OSError:
             return None
         signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         cached = self._manifest_cache
-        if cached is not None and cached[0] == signature:
-            return _copy_manifest(cached[1])
-        manifest = self._load_manifest()
-        if manifest is not None:
-            self._manifest_cache = (signature, manifest)
-            return _copy_manifest(manifest)
-        return None
+        manifest = cached[1] if cached is not None and cached[0] == signature else None
+        if manifest is None:
+            manifest = self._load_manifest()
+        if manifest is None:
+            return None
+        self._manifest_cache = None if for_update else (signature, manifest)
+        return manifest
 
     def _load_manifest(self) -> _Manifest | None:
+        """Read the manifest: one list per column, so a large archive loads fast."""
         try:
             data = json.loads(self.data.manifest.read_text(encoding="utf-8"))
             if data.get("format") != MANIFEST_FORMAT or data.get("schema") != self.fingerprint:
                 return None
-            files = {path: _Entry.from_json(entry) for path, entry in data["files"].items()}
+            paths = data["paths"]
+            columns = [data[name] for name in _COLUMNS]
+            if not all(isinstance(column, list) and len(column) == len(paths)
+                       for column in columns):  # fmt: skip
+                return None
+            mtimes, sizes, hashes, ids, indexed = columns
+            if not (all(type(v) is int for v in mtimes) and all(type(v) is int for v in sizes)
+                    and all(type(v) is str for v in hashes)
+                    and all(v is None or type(v) is str for v in ids)):  # fmt: skip
+                return None
+            problems = {
+                int(number): [(line, str(message)) for line, message in found]
+                for number, found in data["problems"].items()
+            }
+            files = {
+                path: _Entry(mtime, size, digest, article_id, bool(done), problems.get(n, []))
+                for n, (path, mtime, size, digest, article_id, done) in enumerate(
+                    zip(paths, mtimes, sizes, hashes, ids, indexed, strict=True)
+                )
+            }
             notes = {key: (int(stamp[0]), int(stamp[1])) for key, stamp in data["notes"].items()}
             return _Manifest(files, notes)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 
     def _write_manifest(
@@ -501,21 +522,21 @@ class Indexer:
         self._save_manifest(_Manifest(files, notes))
 
     def _save_manifest(self, manifest: _Manifest) -> None:
+        entries = list(manifest.files.values())
         data = {
             "format": MANIFEST_FORMAT,
             "schema": self.fingerprint,
-            "files": {path: entry.to_json() for path, entry in manifest.files.items()},
+            "paths": list(manifest.files),
+            "mtime_ns": [e.mtime_ns for e in entries],
+            "size": [e.size for e in entries],
+            "sha256": [e.sha256 for e in entries],
+            "id": [e.article_id for e in entries],
+            "indexed": [int(e.indexed) for e in entries],
+            "problems": {
+                n: [list(p) for p in e.problems] for n, e in enumerate(entries) if e.problems
+            },
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost
         self._remember_manifest(manifest)
-
-
-def _copy_manifest(manifest: _Manifest) -> _Manifest:
-    """A copy whose entries a sync may change without touching the remembered one."""
-    files = {
-        path: _Entry(e.mtime_ns, e.size, e.sha256, e.article_id, e.indexed, list(e.problems))
-        for path, e in manifest.files.items()
-    }
-    return _Manifest(files, dict(manifest.notes))

@@ -2,29 +2,33 @@
 
 Whoosh walks its matchers document by document in Python. For the set of all
 matches (needed for totals and facets) it is much faster to read each leaf's
-posting list once and combine the leaves with set operations, which run in C:
-And is an intersection, Or a union, Not a difference. Phrases and ranges are
-leaves too, resolved by Whoosh, so their positions are checked only once.
+posting list a block at a time (see postings.py) and combine the leaves with
+set operations, which run in C: And is an intersection, Or a union, Not a
+difference. Phrases are leaves too: their words' positions are decoded only
+for the documents that hold every word.
 
-Ranking then scores only the documents that survive the filters: Whoosh's
-collector (with its block-skipping) for ordinary queries, and for phrase
-queries, whose matchers are slow to walk, by skipping the matcher straight to
-each candidate.
+Ranking then scores only the documents that survive the filters, term by
+term, with Whoosh's BM25F formula; Whoosh's own collector skips blocks by
+their best possible score and can miss a document that deserved the page.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from itertools import repeat
+from operator import sub
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.searching import Searcher
+from whoosh.scoring import BM25F
 from whoosh.util.times import long_to_datetime
+
+from .postings import PostingReader
 
 
 def matching_docs(
-    searcher: Searcher,
+    postings: PostingReader,
     query: Any,
     every: Callable[[], set[int]],
     days: Callable[[], list[int]] | None = None,
@@ -57,9 +61,12 @@ def matching_docs(
         if isinstance(node, wq.Require):
             return match(node.a) & match(node.b)
         if isinstance(node, wq.Phrase) and node.slop == 1 and len(node.words) > 1:
-            return phrase_docs(searcher, node.fieldname, [str(w) for w in node.words])
+            return phrase_docs(postings, node.fieldname, [str(w) for w in node.words])
+        if type(node) is wq.Term:
+            return postings.docs(node.fieldname, node.text)
         return set(searcher.docs_for_query(node))
 
+    searcher = postings.searcher
     return match(query)
 
 
@@ -77,165 +84,150 @@ def _ordinal(value: int) -> int:
     return int(long_to_datetime(value).date().toordinal())
 
 
-def phrase_docs(searcher: Searcher, fieldname: str, words: list[str]) -> set[int]:
+def phrase_docs(postings: PostingReader, fieldname: str, words: list[str]) -> set[int]:
     """Documents where `words` occur one after another in `fieldname`.
 
     The documents holding every word are found with set intersections; only
     for those are the words' positions decoded and compared.
     """
-    if fieldname not in searcher.schema or not searcher.schema[fieldname].format.supports(
-        "positions"
-    ):
+    key = (fieldname, tuple(words))
+    known = postings.phrases.get(key)
+    if known is not None:
+        return known
+    schema = postings.searcher.schema
+    if fieldname not in schema or not schema[fieldname].format.supports("positions"):
         raise ValueError(f"the {fieldname!r} field has no positions for phrases")
     candidates: set[int] | None = None
-    for word in sorted(set(words), key=lambda w: searcher.doc_frequency(fieldname, w)):
-        docs = set(searcher.docs_for_query(wq.Term(fieldname, word)))
+    for word in sorted(set(words), key=lambda w: len(postings.term(fieldname, w).ids)):
+        docs = postings.docs(fieldname, word)
         candidates = docs if candidates is None else candidates & docs
         if not candidates:
             return set()
     assert candidates is not None
+    # Word k of the phrase at position p means a phrase starting at p - k: the
+    # phrase is there when every word allows some common start.
+    where = {word: postings.positions(fieldname, word, candidates) for word in set(words)}
     found: set[int] = set()
-    for subsearcher, offset in searcher.leaf_searchers():
-        reader = subsearcher.reader()
-        size = subsearcher.doc_count_all()
-        local = sorted(d - offset for d in candidates if offset <= d < offset + size)
-        if not local:
-            continue
-        matchers = [reader.postings(fieldname, word) for word in words]
-        for docnum in local:
-            positions = []
-            for matcher in matchers:
-                if matcher.is_active() and matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                if not matcher.is_active() or matcher.id() != docnum:
-                    break
-                positions.append(matcher.value_as("positions"))
-            else:
-                rest = [set(p) for p in positions[1:]]
-                if any(all(start + i + 1 in later for i, later in enumerate(rest))
-                       for start in positions[0]):  # fmt: skip
-                    found.add(docnum + offset)
+    for docnum in candidates:
+        starts = set(where[words[0]][docnum])
+        for k, word in enumerate(words[1:], start=1):
+            starts.intersection_update(map(sub, where[word][docnum], repeat(k)))
+            if not starts:
+                break
+        else:
+            found.add(docnum)
+    postings.phrases[key] = found
     return found
 
 
-def phrases_as_words(query: Any) -> Any:
-    """Phrases replaced by the And of their words, to rank phrase matches cheaply."""
-    if isinstance(query, wq.Phrase):
-        terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in query.words]
-        return terms[0] if len(terms) == 1 else wq.And(terms)
-    if query.is_leaf():
-        return query
-    return query.apply(phrases_as_words)
+MAX_EXPANSIONS = 32
+"""A prefix, wildcard or fuzzy term scores by at most this many of its commonest expansions."""
 
 
-def has_phrase(query: Any) -> bool:
-    if isinstance(query, wq.Phrase):
-        return True
-    return not query.is_leaf() and any(has_phrase(child) for child in query.children())
+ScoredTerm = tuple[str, Any, float, "set[int] | None"]
+"""(field, term, boost, the only documents it scores in, or None for all)."""
 
 
-def top_scored(
-    searcher: Searcher, query: Any, candidates: set[int], limit: int
-) -> list[tuple[float, int]]:
-    """The `limit` best (score, docnum) among `candidates`, best first.
+def scored_terms(query: Any, postings: PostingReader) -> list[ScoredTerm]:
+    """Every term that adds to a document's score, with its boost.
 
-    Skips each segment's matcher to the candidates instead of walking it, which
-    is what makes phrase queries affordable.
+    Terms under a NOT add nothing. A phrase's words score only in the documents
+    where the phrase is (a title that merely holds one of the words earns
+    nothing). A prefix (or wildcard, or fuzzy term) counts by its commonest
+    expansions, where Whoosh would give every match the same score.
     """
-    best: list[tuple[float, int]] = []
-    context = searcher.context()
-    for subsearcher, offset in searcher.leaf_searchers():
-        size = subsearcher.doc_count_all()
-        local = sorted(d - offset for d in candidates if offset <= d < offset + size)
-        if not local:
-            continue
-        matcher = query.matcher(subsearcher, context)
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                item = (matcher.score(), -(docnum + offset))
-                if len(best) < limit:
-                    heapq.heappush(best, item)
-                elif item > best[0]:
-                    heapq.heapreplace(best, item)
-    return [(score, -negative) for score, negative in sorted(best, reverse=True)]
-
-
-MAX_PREFIX_TERMS = 32
-"""A prefix scores by at most this many of its commonest expansions."""
-
-
-def scored_terms(query: Any, searcher: Searcher) -> list[tuple[str, Any, float]]:
-    """(field, term, boost) for every term that adds to a document's score.
-
-    Terms under a NOT add nothing; a prefix counts by its commonest expansions.
-    """
-    found: list[tuple[str, Any, float]] = []
+    searcher = postings.searcher
+    found: list[ScoredTerm] = []
 
     def walk(node: Any, boost: float) -> None:
         boost *= getattr(node, "boost", 1.0) or 1.0
         if isinstance(node, wq.Not):
             return
-        if isinstance(node, wq.AndNot | wq.AndMaybe):
-            walk(node.a, boost)
+        if isinstance(node, wq.AndNot | wq.AndMaybe | wq.Require):
+            walk(node.a, boost)  # what is excluded or only required adds nothing
             if isinstance(node, wq.AndMaybe):
                 walk(node.b, boost)
             return
         if isinstance(node, wq.Term):
-            found.append((node.fieldname, node.text, boost))
+            found.append((node.fieldname, node.text, boost, None))
         elif isinstance(node, wq.Phrase):
-            found.extend((node.fieldname, word, boost) for word in node.words)
-        elif isinstance(node, wq.Prefix):
+            words = [str(word) for word in node.words]
+            within = (
+                phrase_docs(postings, node.fieldname, words)
+                if node.slop == 1 and len(words) > 1
+                else None
+            )
+            found.extend((node.fieldname, word, boost, within) for word in words)
+        elif isinstance(node, wq.MultiTerm) and node.field() in searcher.schema:
+            field = searcher.schema[node.field()]
+            if not field.scorable:
+                return
             reader = searcher.reader()
-            expansions = list(reader.expand_prefix(node.fieldname, node.text))
-            expansions.sort(key=lambda t: -reader.doc_frequency(node.fieldname, t))
-            found.extend((node.fieldname, t, boost) for t in expansions[:MAX_PREFIX_TERMS])
+            expansions = [field.from_bytes(btext) for _, btext in node.expanded_terms(reader)]
+            expansions.sort(key=lambda t: -reader.doc_frequency(node.field(), t))
+            found.extend((node.field(), t, boost, None) for t in expansions[:MAX_EXPANSIONS])
         elif not node.is_leaf():
             for child in node.children():
                 walk(child, boost)
 
     walk(query, 1.0)
-    return found
+    # A word in several variants of a name counts once: with its strongest boost,
+    # in every document any of them allows.
+    merged: dict[tuple[str, Any], tuple[float, set[int] | None]] = {}
+    for fieldname, text, boost, within in found:
+        key = (fieldname, text)
+        if key not in merged:
+            merged[key] = (boost, within)
+            continue
+        strongest, allowed = merged[key]
+        together = None if allowed is None or within is None else allowed | within
+        merged[key] = (max(strongest, boost), together)
+    return [(field, text, boost, within) for (field, text), (boost, within) in merged.items()]
 
 
 def ranked_by_terms(
-    searcher: Searcher, query: Any, candidates: set[int], limit: int
+    postings: PostingReader, query: Any, candidates: set[int], limit: int
 ) -> list[tuple[float, int]]:
     """The `limit` best candidates by the summed BM25F scores of the query's terms.
 
-    Reads each term's postings once, in order (skipping when the candidates are
-    few), instead of walking the query's compound matcher per document.
+    Takes each term's postings whole and scores the candidates among them with
+    Whoosh's own formula (boosts included), instead of walking the query's
+    compound matcher document by document. Ties go to the earlier document.
     """
-    scores = dict.fromkeys(candidates, 0.0)
+    searcher = postings.searcher
     weighting = searcher.weighting
-    for subsearcher, offset in searcher.leaf_searchers():
-        reader = subsearcher.reader()
-        size = subsearcher.doc_count_all()
-        local = sorted(d - offset for d in candidates if offset <= d < offset + size)
-        if not local:
+    assert isinstance(weighting, BM25F), "the engine's searchers use Whoosh's default BM25F"
+    k1 = weighting.K1
+    scores: dict[int, float] = {}
+    current = scores.get
+    for fieldname, text, boost, within in scored_terms(query, postings):
+        if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
             continue
-        for fieldname, text, boost in scored_terms(query, subsearcher):
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-            scorer = weighting.scorer(subsearcher, fieldname, text, qf=boost)
-            if len(local) * 8 < reader.doc_frequency(fieldname, text):
-                for docnum in local:  # few candidates: skip straight to each
-                    if matcher.is_active() and matcher.id() < docnum:
-                        matcher.skip_to(docnum)
-                    if matcher.is_active() and matcher.id() == docnum:
-                        scores[docnum + offset] += scorer.score(matcher)
-            else:
-                wanted = set(local)
-                while matcher.is_active():
-                    docnum = matcher.id()
-                    if docnum in wanted:
-                        scores[docnum + offset] += scorer.score(matcher)
-                    matcher.next()
-    best = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
-    return [(score, docnum) for docnum, score in best]
+        found = postings.term(fieldname, text)
+        if not found.ids:
+            continue
+        allowed = candidates if within is None else candidates & within
+        # BM25: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average length))
+        scale = boost * searcher.idf(fieldname, text) * (k1 + 1)
+        b = weighting._field_B.get(fieldname, weighting.B)
+        norms = postings.norms(fieldname, k1, b, searcher.avg_field_length(fieldname) or 1)
+        for docnum, tf in zip(found.ids, found.weights, strict=True):
+            if docnum in allowed:
+                scores[docnum] = current(docnum, 0.0) + scale * tf / (tf + norms[docnum])
+    return best_of(scores, candidates, limit)
+
+
+def best_of(scores: dict[int, float], candidates: set[int], limit: int) -> list[tuple[float, int]]:
+    """The `limit` highest (score, docnum), best first, earlier documents first on ties.
+
+    Candidates without a score (matched only by filters) score 0.
+    """
+    if len(scores) < limit:
+        unscored = sorted(candidates.difference(scores))[: limit - len(scores)]
+        scores = {**scores, **dict.fromkeys(unscored, 0.0)}
+    if not scores:
+        return []
+    threshold = heapq.nlargest(limit, scores.values())[-1]  # compares floats in C
+    chosen = [(-score, docnum) for docnum, score in scores.items() if score >= threshold]
+    chosen.sort()
+    return [(-negative, docnum) for negative, docnum in chosen[:limit]]

@@ -20,7 +20,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from . import whoosh_fixes  # noqa: F401  (applied on import)
 from .analysis import PieceTokenizer, normalise_name, text_analyzer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""
 
 DEFAULT_FIELDS = ("title", "body", "context")

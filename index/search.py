@@ -26,10 +26,12 @@ from whoosh.searching import Searcher
 
 from . import highlight
 from .analysis import normalise_name
+from .columns import live_docs, numeric_column
 from .gazetteer import gazetteer
 from .highlight import match_spans
-from .matching import has_phrase, matching_docs, ranked_by_terms
+from .matching import matching_docs, ranked_by_terms
 from .models import Facets, SearchHit, SearchResult, Snippet
+from .postings import PostingReader
 from .query import QueryError, QueryParser
 from .spelling import suggest_query
 from .storage import atomic_write_text
@@ -69,6 +71,7 @@ class SearchEngine:
         self._lock = threading.RLock()
         self._sets: _FacetSets | None = None
         self._matches: dict[str, set[int]] = {}
+        self._postings = PostingReader(self._searcher)
         self.theme_errors: dict[str, str] = {}
         """Themes whose query cannot be parsed, with the message."""
 
@@ -88,6 +91,7 @@ class SearchEngine:
                 self._searcher = self._searcher.refresh()
             self._sets = None
             self._matches.clear()
+            self._postings = PostingReader(self._searcher)
             return True
 
     def close(self) -> None:
@@ -183,7 +187,7 @@ class SearchEngine:
         if cached is not None:
             return cached
         try:
-            found = matching_docs(self._searcher, parsed, self._every, self._days)
+            found = matching_docs(self._postings, parsed, self._every, self._days)
         except Exception as error:  # e.g. a phrase on a field without positions
             raise QueryError(f"cannot run this query: {error}") from None
         if len(self._matches) >= MATCH_CACHE:
@@ -198,16 +202,17 @@ class SearchEngine:
         return self._facet_sets().days
 
     def clear_caches(self) -> None:
-        """Forget remembered matches and facet sets (benchmarks measure cold queries)."""
+        """Forget remembered matches, postings and facet sets (benchmarks measure cold queries)."""
         with self._lock:
             self._matches.clear()
+            self._postings = PostingReader(self._searcher)
             self._sets = None
 
     def _facet_sets(self) -> _FacetSets:
         if self._sets is not None:
             return self._sets
         reader = self._searcher.reader()
-        every = set(reader.all_doc_ids())
+        every = live_docs(self._searcher)
 
         def by_term(field: str) -> dict[str, set[int]]:
             return {
@@ -218,7 +223,7 @@ class SearchEngine:
         months = by_term("month")
         months.pop("undated", None)
         places = {_place_name(term): docs for term, docs in by_term("places").items()}
-        days = list(reader.column_reader("day"))
+        days = numeric_column(self._searcher, "day")
         self._sets = _FacetSets(
             every, places, by_term("source"), by_term("year"), months, themes, days
         )
@@ -267,14 +272,11 @@ class SearchEngine:
         wanted = offset + limit
         if sort == "date" or isinstance(parsed, wq.Every):
             days = self._facet_sets().days
-            best = heapq.nlargest(wanted, allowed, key=lambda d: (days[d], -d))
-            ranked = [(0.0, docnum) for docnum in best]
-        elif has_phrase(parsed) or _conjunctive(parsed):
-            # The matches are known: score just them, term by term.
-            ranked = ranked_by_terms(self._searcher, parsed, allowed, wanted)
+            ranked = newest(allowed, days, wanted)
         else:
-            results = self._searcher.search(parsed, filter=allowed, limit=wanted)
-            ranked = [(float(score or 0.0), docnum) for score, docnum in results.top_n]
+            # The matches are known: score just them, term by term (exact, where
+            # Whoosh's collector, skipping blocks by quality, can miss a better one).
+            ranked = ranked_by_terms(self._postings, parsed, allowed, wanted)
         stems, prefixes = query_terms(parsed) if snippets else (set(), [])
         page = []
         for score, docnum in ranked[offset:wanted]:
@@ -317,6 +319,15 @@ class SearchEngine:
 PROSE_FIELDS = frozenset({"title", "summary", "body", "context", "notes"})
 
 
+def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float, int]]:
+    """The `limit` most recent documents, as (0, docnum); earlier documents first on ties."""
+    if not docs:
+        return []
+    threshold = heapq.nlargest(limit, map(days.__getitem__, docs))[-1]  # plain ints: fast
+    chosen = sorted((-days[d], d) for d in docs if days[d] >= threshold)
+    return [(0.0, docnum) for _day, docnum in chosen[:limit]]
+
+
 def query_terms(parsed: Any) -> tuple[set[str], list[str]]:
     """The analysed words and prefixes a query looks for in prose, for highlighting."""
     stems: set[str] = set()
@@ -332,11 +343,6 @@ def query_terms(parsed: Any) -> tuple[set[str], list[str]]:
         elif isinstance(node, wq.Term):
             stems.add(str(node.text))
     return stems, prefixes
-
-
-def _conjunctive(parsed: Any) -> bool:
-    """An And of several parts: cheaper to score at its known matches than to walk."""
-    return isinstance(parsed, wq.And) and len(parsed.subqueries) > 1
 
 
 def _leaves(node: Any) -> Iterable[Any]:

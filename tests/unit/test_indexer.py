@@ -174,8 +174,8 @@ def test_lock_left_by_a_killed_process_is_recovered(
 
 def test_manifest_records_every_file(corpus: Workspace, data_paths: DataPaths) -> None:
     manifest = json.loads(data_paths.manifest.read_text())
-    assert len(manifest["files"]) == len(ALL_IDS)
-    assert all(entry[4] for entry in manifest["files"].values())  # [.., indexed, problems]
+    assert len(manifest["paths"]) == len(ALL_IDS)
+    assert all(manifest["indexed"]) and sorted(manifest["id"]) == sorted(ALL_IDS)
 
 
 def test_open_search_sees_updates_made_by_another_process(
@@ -190,3 +190,21 @@ def test_open_search_sees_updates_made_by_another_process(
     Indexer(data_paths, [corpus_dir]).sync(rebuild=True)
     corpus.engine().refresh()
     assert corpus.search("zebra").total == 1
+
+
+def test_a_sync_that_finds_nothing_new_leaves_the_manifest_alone(
+    corpus: Workspace, data_paths: DataPaths
+) -> None:
+    before = data_paths.manifest.stat()
+    report = corpus.sync()
+    assert not report.changed
+    after = data_paths.manifest.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+
+
+def test_a_damaged_manifest_means_a_rebuild(corpus_dir: Path, data_paths: DataPaths) -> None:
+    Workspace([corpus_dir], data_paths).sync()
+    data_paths.manifest.write_text('{"format": 4, "paths": ["x"], "mtime_ns": "oops"}')
+    report = Workspace([corpus_dir], data_paths).sync()
+    assert report.rebuilt
+    assert indexed_ids(Workspace([corpus_dir], data_paths)) == ALL_IDS

@@ -1,0 +1,138 @@
+"""The engine's fast paths answer exactly what Whoosh's own slow paths answer.
+
+postings.py and columns.py read Whoosh's posting blocks and columns directly,
+and matching.py scores with Whoosh's formula; these tests compare them with
+Whoosh's public per-document API on an index of several segments, with
+deleted documents and posting lists of many blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from whoosh import query as wq
+
+from benchmarks.generate import documents, write_corpus
+from index.columns import field_lengths, live_docs, numeric_column
+from index.matching import matching_docs, ranked_by_terms
+from index.paths import DataPaths
+from index.postings import PostingReader
+from index.workspace import Workspace
+
+QUERIES = [
+    "pyongyang",
+    "factory construction",
+    '"central committee"',
+    '"kim jong un"',
+    "constr*",
+    "china OR chinese",
+    "flood NOT rain",
+    "title:factory",
+    "people AND NOT (party OR army)",
+    "date:2021 agriculture",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("fast-paths")
+    corpus = write_corpus(documents(700), root / "corpus")
+    workspace = Workspace([corpus], DataPaths(root / "data"))
+    workspace.sync()
+    articles = sorted((corpus / "articles").iterdir())
+    for path in articles[10:13]:  # updated: deleted from the first segment, added to a new one
+        path.write_text(path.read_text() + "\nThe county built a new factory in Pyongyang.\n")
+    for path in articles[20:22]:
+        path.unlink()
+    workspace.sync()
+    engine = workspace.engine()
+    workspace.search("", limit=1)
+    searcher = engine._searcher
+    assert len(list(searcher.leaf_searchers())) > 1 and searcher.reader().has_deletions()
+    yield engine
+    workspace.close()
+
+
+def test_columns_read_whole_match_whoosh_per_document(engine: Any) -> None:
+    searcher = engine._searcher
+    reader = searcher.reader()
+    assert live_docs(searcher) == set(reader.all_doc_ids())
+    assert numeric_column(searcher, "day") == list(reader.column_reader("day"))
+    for field in ("title", "body", "context"):
+        expected = [searcher.doc_field_length(d, field, 1) for d in range(reader.doc_count_all())]
+        assert field_lengths(searcher, field) == expected
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matching_documents_are_whoosh_s(engine: Any, text: str) -> None:
+    parsed = engine.parser.parse(text)
+    postings = PostingReader(engine._searcher)
+    found = matching_docs(postings, parsed, engine._every, engine._days)
+    assert found == set(engine._searcher.docs_for_query(parsed))
+    assert found, f"{text!r} should match something in the generated corpus"
+
+
+def test_positions_are_whoosh_s(engine: Any) -> None:
+    searcher = engine._searcher
+    postings = PostingReader(searcher)
+    decode = searcher.schema["body"].format.decode_positions
+    for word in ("central", "pyongyang", "factori"):
+        read = postings.term("body", word)
+        assert len(read.ids) > 128  # several blocks
+        assert read.values is not None
+        expected = {d: decode(v) for d, v in zip(read.ids, read.values, strict=True)}
+        assert postings.positions("body", word, set(read.ids)) == expected
+
+
+def whoosh_score(searcher: Any, query: Any, docnum: int) -> float:
+    """Whoosh's score, where a phrase scores as its words wherever the phrase is (our rule)."""
+    if isinstance(query, wq.Or) and all(isinstance(q, wq.Phrase) for q in query.subqueries):
+        total = 0.0
+        for phrase in query.subqueries:
+            if docnum in set(searcher.docs_for_query(phrase)):
+                words = [wq.Term(phrase.fieldname, w, boost=phrase.boost) for w in phrase.words]
+                total += whoosh_score(searcher, wq.And(words), docnum)
+        return total
+    matcher = query.matcher(searcher, searcher.context())
+    matcher.skip_to(docnum)
+    assert matcher.id() == docnum
+    return float(matcher.score())
+
+
+@pytest.mark.parametrize("text", [q for q in QUERIES if "date:" not in q])
+def test_ranking_follows_whoosh_s_scores(engine: Any, text: str) -> None:
+    """The page is the best documents by Whoosh's own scores, in order and with its scores.
+
+    Whoosh adds a constant to every document under a NOT; phrases are ranked as their words.
+    """
+    searcher = engine._searcher
+    parsed = engine.parser.parse(text)
+    postings = PostingReader(searcher)
+    found = matching_docs(postings, parsed, engine._every, engine._days)
+    ranked = ranked_by_terms(postings, parsed, found, 10)
+
+    whoosh_scores = {docnum: whoosh_score(searcher, parsed, docnum) for docnum in found}
+    best = sorted(whoosh_scores.items(), key=lambda item: (-item[1], item[0]))[:10]
+    assert [docnum for _score, docnum in ranked] == [docnum for docnum, _score in best]
+    pairs = zip(ranked, best, strict=True)
+    shifts = {round(expected - score, 6) for (score, _d), (_d2, expected) in pairs}
+    assert shifts == ({1.0} if "NOT" in text else {0.0})
+
+
+def test_the_engine_searches_a_multi_segment_index_like_whoosh(engine: Any) -> None:
+    result = engine.search("factory pyongyang", limit=5)
+    assert result.total == len(
+        set(engine._searcher.docs_for_query(engine.parser.parse("factory pyongyang")))
+    )
+    assert len(result.hits) == 5
+
+
+def test_the_posting_cache_stays_within_its_budget(engine: Any) -> None:
+    postings = PostingReader(engine._searcher, budget=300)
+    for word in ("central", "pyongyang", "factori", "construct", "agricultur"):
+        postings.term("body", word)
+    held = sum(len(found.ids) for found in postings._terms.values())
+    assert held == postings._held
+    assert len(postings._terms) == 1 or held <= 300
