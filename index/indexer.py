@@ -6,6 +6,9 @@ reads files whose stamp changed and re-indexes only those whose hash changed.
 Removed files are deleted from the index; a schema change, a missing or
 unreadable index or manifest triggers a full rebuild, which is written to a
 fresh directory and swapped in, so a crash mid-build never leaves a broken index.
+The manifest also records the size of each of the index's own files: one that
+is missing or truncated (a disk problem, a crash) is noticed on open, before
+Whoosh reads it, and the index is rebuilt.
 Updates hold an inter-process lock; a lock left by a crashed process is released
 by the kernel, and Whoosh's own write lock is recovered the same way.
 """
@@ -38,7 +41,7 @@ from .sanitize import clean_text
 from .schema import NAME_FIELDS, build_schema, schema_fingerprint
 from .storage import LockTimeout, atomic_write_text, file_lock
 
-MANIFEST_FORMAT = 4
+MANIFEST_FORMAT = 5
 _COLUMNS = ("mtime_ns", "size", "sha256", "id", "indexed")
 """The manifest's per-file columns, beside "paths" (see Indexer._save_manifest)."""
 _DUPLICATE = "duplicate id"
@@ -88,6 +91,8 @@ class _Manifest:
     files: dict[str, _Entry]
     notes: dict[str, tuple[int, int]]
     """(mtime_ns, size) of each article's notes file when it was last indexed."""
+    index_files: dict[str, int] = field(default_factory=dict)
+    """Size of each file of the index when the manifest was written."""
 
 
 @dataclass(slots=True)
@@ -152,8 +157,15 @@ class Indexer:
 
     # -- public ---------------------------------------------------------------
 
-    def open_index(self) -> FileIndex | None:
-        """The current index, or None when there is none or it cannot be opened."""
+    def open_index(self, manifest: _Manifest | None = None) -> FileIndex | None:
+        """The current index, or None when there is none or it is damaged.
+
+        An index is only opened when its manifest can be read and every file
+        the manifest lists is there at its recorded size.
+        """
+        manifest = manifest or self._read_manifest()
+        if manifest is None or not self._intact(manifest):
+            return None
         try:
             if not whoosh_index.exists_in(str(self.data.index_dir)):
                 return None
@@ -164,7 +176,7 @@ class Indexer:
     def needs_update(self) -> bool:
         """A cheap check (file stamps only) of whether `sync` has work to do."""
         manifest = self._read_manifest()
-        if manifest is None or self.open_index() is None:
+        if manifest is None or self.open_index(manifest) is None:
             return True
         if self.notes.stamps() != manifest.notes:
             return True
@@ -204,7 +216,7 @@ class Indexer:
 
     def _sync_locked(self, rebuild: bool, progress: Progress | None) -> SyncReport:
         manifest = None if rebuild else self._read_manifest(for_update=True)
-        ix = None if manifest is None else self.open_index()
+        ix = None if manifest is None else self.open_index(manifest)
         if ix is None:
             return self._rebuild(progress)
         assert manifest is not None
@@ -312,7 +324,7 @@ class Indexer:
         try:
             with file_lock(self.data.index_lock, timeout=wait):
                 manifest = self._read_manifest(for_update=True)
-                ix = self.open_index() if manifest else None
+                ix = self.open_index(manifest) if manifest else None
                 if manifest is None or ix is None:
                     return False
                 path = next(
@@ -457,6 +469,25 @@ class Indexer:
 
     # -- manifest -------------------------------------------------------------
 
+    def _index_files(self) -> dict[str, int]:
+        """The index's own files (not ours, not Whoosh's lock) and their sizes."""
+        found: dict[str, int] = {}
+        with os.scandir(self.data.index_dir) as entries:
+            for entry in entries:
+                name = entry.name
+                if not (name.startswith(("briefing-", ".")) or name.endswith("LOCK")):
+                    found[name] = entry.stat().st_size
+        return found
+
+    def _intact(self, manifest: _Manifest) -> bool:
+        """Every file the manifest lists is there at its recorded size."""
+        try:
+            present = self._index_files()
+        except OSError:
+            return False
+        recorded = manifest.index_files
+        return bool(recorded) and all(present.get(name) == size for name, size in recorded.items())
+
     def _remember_manifest(self, manifest: _Manifest) -> None:
         try:
             stat = self.data.manifest.stat()
@@ -511,7 +542,8 @@ class Indexer:
                 )
             }
             notes = {key: (int(stamp[0]), int(stamp[1])) for key, stamp in data["notes"].items()}
-            return _Manifest(files, notes)
+            index_files = {str(name): int(size) for name, size in data["index_files"].items()}
+            return _Manifest(files, notes, index_files)
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 
@@ -522,6 +554,8 @@ class Indexer:
         self._save_manifest(_Manifest(files, notes))
 
     def _save_manifest(self, manifest: _Manifest) -> None:
+        """Write the manifest, recording the index's files as they are now (just committed)."""
+        manifest.index_files = self._index_files()
         entries = list(manifest.files.values())
         data = {
             "format": MANIFEST_FORMAT,
@@ -536,6 +570,7 @@ class Indexer:
                 n: [list(p) for p in e.problems] for n, e in enumerate(entries) if e.problems
             },
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
+            "index_files": manifest.index_files,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost

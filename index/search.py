@@ -81,14 +81,20 @@ class SearchEngine:
         """Pick up changes to the index; True when something changed."""
         with self._lock:
             if _dir_identity(self._index_dir) != self._identity:
+                try:
+                    reopened = whoosh_index.open_dir(str(self._index_dir))
+                except Exception:  # mid-swap or damaged: keep searching what we have
+                    return False
                 self._searcher.close()
-                self._ix = whoosh_index.open_dir(str(self._index_dir))
+                self._ix = reopened
                 self._identity = _dir_identity(self._index_dir)
                 self._searcher = self._ix.searcher()
             elif self._searcher.up_to_date():
                 return False
-            else:
-                self._searcher = self._searcher.refresh()
+            else:  # a new searcher, closing the old: Whoosh's refresh() leaks dropped segments
+                fresh = self._ix.searcher()
+                self._searcher.close()
+                self._searcher = fresh
             self._sets = None
             self._matches.clear()
             self._postings = PostingReader(self._searcher)

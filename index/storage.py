@@ -21,6 +21,13 @@ class LockTimeout(RuntimeError):
     """Another process holds the lock and did not release it in time."""
 
 
+class WriteFailed(OSError):
+    """A file could not be written (disk full, read-only…); its previous version is intact."""
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}; the previous version is kept"
+
+
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     """Replace `path` with `text` (UTF-8) so that readers see the old or new file, never a mix."""
     atomic_write_bytes(path, text.encode("utf-8"), durable)
@@ -30,10 +37,14 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Replace `path` with `data` atomically; durably (fsync) unless it is a mere cache.
 
     A cache written without fsync may be lost in a power cut, but never seen
-    half-written: it is detected as missing or invalid and rebuilt.
+    half-written: it is detected as missing or invalid and rebuilt. Failures
+    (a full disk, a read-only folder) raise WriteFailed naming the file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise WriteFailed(error.errno, _reason(error), str(path)) from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -41,12 +52,20 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             if durable:
                 os.fsync(handle.fileno())
         os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as error:
+        with contextlib.suppress(OSError):
             os.unlink(temp_name)
+        if isinstance(error, OSError):
+            raise WriteFailed(error.errno, _reason(error), str(path)) from error
         raise
     if durable:
         fsync_directory(path.parent)
+
+
+def _reason(error: OSError) -> str:
+    """The error's own words, lower-cased to sit inside a sentence."""
+    reason = error.strerror or str(error)
+    return reason[:1].lower() + reason[1:]
 
 
 def fsync_directory(directory: Path) -> None:

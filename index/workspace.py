@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .access import check_index_dir, remove_session, session_paths, write_problem
 from .anchoring import anchor, make_target
 from .articles import LoadedArticle, read_article
 from .catalog import THEMES_FILE, Catalog, load_catalog
 from .document import plain_text
-from .indexer import Indexer, Progress, SyncReport
+from .indexer import IndexBusy, Indexer, Progress, SyncReport
 from .models import (
     Anchored,
     Annotation,
@@ -34,22 +35,42 @@ from .paths import DataPaths, resolve_paths
 from .query import QueryParser
 from .schema import build_schema
 from .search import SearchEngine
-from .storage import LockTimeout
+from .storage import LockTimeout, file_lock
 from .variants import VariantExpander
 
 if TYPE_CHECKING:
     from .library import ImportProgress, ImportReport
 
 
+IMPORT_LOCK = ".import.lock"
+IMPORT_WAIT = 120.0
+"""Seconds an import waits for another one into the same folder to finish."""
+
+
+class ImportBusy(OSError):
+    """Another process is importing into the same folder and did not finish in time."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class Workspace:
-    """Content folders plus a data dir, with the search engine opened on demand."""
+    """Content folders plus a data dir, with the search engine opened on demand.
+
+    When the data dir cannot be written, the workspace is read-only: `read_only`
+    says why, the index lives in a temporary directory for this session, and
+    saving notes is refused with that reason.
+    """
 
     def __init__(self, content_dirs: Sequence[Path], data: DataPaths) -> None:
         self.content_dirs = list(content_dirs)
         self.data = data
+        self.read_only = write_problem(data.root)
+        check_index_dir(data.index_dir)
+        self._session = session_paths(data) if self.read_only else None
         self.catalog: Catalog = load_catalog(self.content_dirs)
         self.notes = NotesStore(data.notes_dir)
-        self.indexer = Indexer(data, self.content_dirs, self.notes)
+        self.indexer = Indexer(self._session or data, self.content_dirs, self.notes)
         self.variants = VariantExpander(self.catalog.variants)
         self.parser = QueryParser(build_schema(), self.variants, self.catalog.themes)
         self._engine: SearchEngine | None = None
@@ -90,6 +111,12 @@ class Workspace:
             self._engine.refresh()
         return report
 
+    def refresh(self) -> bool:
+        """See what other processes wrote to the index since the last search; True if any."""
+        with self._lock:
+            engine = self._engine
+        return engine.refresh() if engine is not None else False
+
     def engine(self) -> SearchEngine:
         """The search engine, building the index first if there is none."""
         with self._lock:
@@ -98,9 +125,10 @@ class Workspace:
                 if ix is None:
                     self.indexer.sync()
                     ix = self.indexer.open_index()
+                index_dir = self.indexer.data.index_dir
                 if ix is None:
-                    raise RuntimeError(f"cannot open the index in {self.data.index_dir}")
-                self._engine = SearchEngine(ix, self.parser, self.data.index_dir)
+                    raise RuntimeError(f"cannot open the index in {index_dir}")
+                self._engine = SearchEngine(ix, self.parser, index_dir)
             return self._engine
 
     def problems(self) -> list[Problem]:
@@ -169,6 +197,7 @@ class Workspace:
         self, article: Article, span: tuple[int, int] | None, note: str, tags: tuple[str, ...]
     ) -> Annotation:
         """Save a new annotation on text[start:end] (or the whole article when `span` is None)."""
+        self._writable()
         target = make_target(plain_text(article.body), *span) if span else None
         annotation = self.notes.put(new_annotation(article.id, note, tags, target))
         self._notes_changed(article.id)
@@ -177,16 +206,19 @@ class Workspace:
     def edit_annotation(
         self, annotation: Annotation, note: str, tags: tuple[str, ...]
     ) -> Annotation:
+        self._writable()
         edited = self.notes.edit(annotation, note, tags)
         self._notes_changed(annotation.article_id)
         return edited
 
     def delete_annotation(self, annotation: Annotation) -> None:
+        self._writable()
         self.notes.delete(annotation)
         self._notes_changed(annotation.article_id)
 
     def restore_annotation(self, annotation: Annotation) -> None:
         """Put back a deleted annotation exactly as it was (undo)."""
+        self._writable()
         self.notes.put(annotation)
         self._notes_changed(annotation.article_id)
 
@@ -201,10 +233,21 @@ class Workspace:
             found.extend((annotation, title) for annotation in notes)
         return sorted(found, key=lambda pair: pair[0].updated, reverse=True)
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnly(f"read-only session: {self.read_only}")
+
     def _notes_changed(self, article_id: str) -> None:
-        """Make searches see the new notes: re-index the one article (or sync everything)."""
-        if not self.indexer.reindex(article_id):
-            self.indexer.sync()
+        """Make searches see the new notes: re-index the one article (or sync everything).
+
+        The notes are saved by then; when another process holds the index, the
+        next update re-indexes them (it compares the notes files' stamps).
+        """
+        try:
+            if not self.indexer.reindex(article_id, wait=5.0):
+                self.indexer.sync(wait=5.0)
+        except IndexBusy:
+            return
         if self._engine is not None:
             self._engine.refresh()
 
@@ -218,8 +261,16 @@ class Workspace:
         """Import files into the library (or `into`), de-duplicating against all content."""
         from .library import Importer  # the importers (feeds, HTML) load only when used
 
-        importer = Importer(into or self.data.library_dir, self.content_dirs, source)
-        report = importer.run(paths, progress)
+        if into is None:
+            self._writable()
+        target = into or self.data.library_dir
+        try:  # one import at a time, so the second sees the first's articles as duplicates
+            target.mkdir(parents=True, exist_ok=True)
+            with file_lock(target / IMPORT_LOCK, timeout=IMPORT_WAIT):
+                importer = Importer(target, self.content_dirs, source)
+                report = importer.run(paths, progress)
+        except LockTimeout as error:
+            raise ImportBusy(f"another import into {target} is running: {error}") from None
         self.catalog = load_catalog(self.content_dirs)
         return report
 
@@ -227,6 +278,16 @@ class Workspace:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        if self._session is not None:
+            remove_session(self._session)
+            self._session = None
+
+
+class ReadOnly(OSError):
+    """A change was asked of a read-only session; the message says why it is read-only."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def _reading_order(item: Anchored) -> tuple[int, int, str]:

@@ -18,9 +18,14 @@ SHARED = TESTS.parent.parent / "shared"
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test may touch the real user data dir or depend on the caller's environment."""
+    """No test may touch the real user data dir or the checkout, or depend on the environment.
+
+    The working directory is the test's own, so an export to the default path
+    (the current directory) lands there.
+    """
     monkeypatch.setenv("BRIEFING_DATA", str(tmp_path / "default-data"))
     monkeypatch.delenv("BRIEFING_CONTENT", raising=False)
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture

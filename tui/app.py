@@ -48,7 +48,7 @@ class BriefingApp(App[None]):
             self.exit()
 
     def get_default_screen(self) -> MainScreen:
-        store = StateStore(self.workspace.data.state_file)
+        store = StateStore(self.workspace.data.state_file, writable=not self.workspace.read_only)
         return MainScreen(self.workspace, store, update_index=self.update_index)
 
     def action_help(self) -> None:

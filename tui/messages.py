@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -124,4 +125,7 @@ class NotesChanged(Message):
 
 @dataclass
 class NotesFailed(Message):
+    """A change to the notes was not saved; `reopen` gives the user their text back."""
+
     message: str
+    reopen: Callable[[], object] | None = None

@@ -50,6 +50,7 @@ def search(
     limit: int,
 ) -> SearchFinished | SearchFailed:
     try:
+        workspace.refresh()  # another instance or an import may have updated the index
         result = workspace.search(query, source=source, theme=theme, limit=limit, offset=offset)
     except QueryError as error:
         return SearchFailed(str(error), request)

@@ -262,3 +262,58 @@ async def test_orphaned_annotations_are_shown_with_their_quote(
         assert "about the ceremony" in shown and "passage no longer in the text" in shown
         assert FIRST in shown.replace("\n", " ")
         assert reader.annotated == []
+
+
+async def test_a_note_that_cannot_be_saved_comes_back_in_the_editor(
+    make_app: AppFactory, data_paths: DataPaths, monkeypatch: Any
+) -> None:
+    import errno
+    import os
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_housing(pilot)
+        await pilot.press("a")
+        await settle(pilot, 1)
+
+        def full(fd: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(os, "fsync", full)
+        await write_note(pilot, "precious words", "mine")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("no space left on device" in m and "back in the editor" in m for m in messages)
+        editor = app.screen
+        assert isinstance(editor, AnnotationEditor)
+        assert editor.query_one(TextArea).text == "precious words"
+        assert editor.query_one(Input).value == "mine"
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert [entry["note"] for entry in saved(data_paths)] == ["precious words"]
+
+
+async def test_a_read_only_session_says_so_and_refuses_notes(
+    corpus_dir: Path, data_paths: DataPaths, monkeypatch: Any
+) -> None:
+    from index.workspace import Workspace
+    from tui.app import BriefingApp
+
+    Workspace([corpus_dir], data_paths).sync()
+    monkeypatch.setattr("index.workspace.write_problem", lambda root: f"{root} is read-only")
+    workspace = Workspace([corpus_dir], data_paths)
+    app = BriefingApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_housing(pilot)
+        await pilot.press("a")
+        await settle(pilot, 1)
+        assert not isinstance(app.screen, AnnotationEditor)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Read-only session:") and "Nothing will be saved" in m
+                   for m in messages)  # fmt: skip
+        assert any("is read-only" in m and "Read-only session" in m for m in messages[1:])
+    workspace.close()
+    assert not data_paths.state_file.exists()

@@ -199,11 +199,10 @@ SAVER = textwrap.dedent(
 def test_a_process_killed_while_saving_leaves_a_whole_file(tmp_path: Path) -> None:
     script = SAVER.format(project=str(PROJECT), directory=str(tmp_path))
     for delay in (0.05, 0.11, 0.17, 0.23, 0.31):
-        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
-        time.sleep(delay)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE) as child:
+            assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+            time.sleep(delay)
+            os.kill(child.pid, signal.SIGKILL)
         notes = NotesStore(tmp_path).load("killed")  # parses: old file or new, never half
         assert all(note.note.startswith("x" * 1000) for note in notes)
     NotesStore(tmp_path).put(new_annotation("killed", "after", (), None))

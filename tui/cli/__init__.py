@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from index.access import UnsafeIndex
 from index.indexer import IndexBusy
 from index.query import QueryError
 from index.search import SORTS
@@ -31,9 +32,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return run_app(args)
     out = Console(highlight=False, soft_wrap=False)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages stay one line
     try:
         workspace = Workspace.open(args.content, args.data)
+    except UnsafeIndex as error:
+        err.print(Text(f"briefing: {error}"))
+        return EXIT_FAILED
+    if workspace.read_only:
+        err.print(Text(f"briefing: read-only session: {workspace.read_only}; nothing is saved"))
+    try:
         return int(args.handler(workspace, args, out, err))
     except QueryError as error:
         err.print(Text(f"briefing: {error}"))
@@ -44,15 +51,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         err.print(Text(f"briefing: {error}"))
         return EXIT_FAILED
+    finally:
+        workspace.close()
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Without a subcommand: the interactive interface."""
     from ..app import BriefingApp  # imported here so the subcommands start fast
 
-    workspace = Workspace.open(args.content, args.data)
-    BriefingApp(workspace).run()
-    workspace.close()
+    try:
+        workspace = Workspace.open(args.content, args.data)
+    except UnsafeIndex as error:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(Text(f"briefing: {error}"))
+        return EXIT_FAILED
+    try:
+        BriefingApp(workspace).run()
+    finally:
+        workspace.close()
     return EXIT_OK
 
 

@@ -111,9 +111,18 @@ class AnnotatingScreen(Screen[None]):
         def save(draft: NoteDraft | None) -> None:
             if draft is not None:
                 change = partial(self.workspace.annotate, article, span, draft.note, draft.tags)
-                self.notes_worker(change, article.id, "Annotation saved.")
+                again = partial(
+                    self._edit_again, AnnotationEditor(quote, draft.note, draft.tags), save
+                )
+                self.notes_worker(change, article.id, "Annotation saved.", again)
 
         self.app.push_screen(AnnotationEditor(quote), save)
+
+    def _edit_again(
+        self, editor: AnnotationEditor, save: Callable[[NoteDraft | None], None]
+    ) -> None:
+        """Re-open the editor with the text of a note that could not be saved."""
+        self.app.push_screen(editor, save)
 
     @on(NoteAction)
     def note_action(self, message: NoteAction) -> None:
@@ -130,7 +139,9 @@ class AnnotatingScreen(Screen[None]):
                     change = partial(
                         self.workspace.edit_annotation, annotation, draft.note, draft.tags
                     )
-                    self.notes_worker(change, annotation.article_id, "Annotation updated.")
+                    editor = AnnotationEditor(quote, draft.note, draft.tags)
+                    again = partial(self._edit_again, editor, save)
+                    self.notes_worker(change, annotation.article_id, "Annotation updated.", again)
 
             self.app.push_screen(AnnotationEditor(quote, annotation.note, annotation.tags), save)
         elif message.action == "delete" and self._writable(annotation):
@@ -148,8 +159,18 @@ class AnnotatingScreen(Screen[None]):
         self.notes_worker(change, annotation.article_id, "Annotation restored.")
 
     @work(thread=True, group="notes", exit_on_error=False)
-    def notes_worker(self, change: Callable[[], object], article_id: str, done: str) -> None:
-        self.post_message(tasks.change_notes(change, article_id, done))
+    def notes_worker(
+        self,
+        change: Callable[[], object],
+        article_id: str,
+        done: str,
+        again: Callable[[], object] | None = None,
+    ) -> None:
+        """Save a change; if it fails, `again` re-opens the editor so no typing is lost."""
+        outcome = tasks.change_notes(change, article_id, done)
+        if isinstance(outcome, NotesFailed):
+            outcome.reopen = again
+        self.post_message(outcome)
 
     @on(NotesChanged)
     def notes_changed(self, message: NotesChanged) -> None:
@@ -162,13 +183,20 @@ class AnnotatingScreen(Screen[None]):
 
     @on(NotesFailed)
     def notes_failed(self, message: NotesFailed) -> None:
-        self.tell(message.message, severity="error")
+        if message.reopen is not None:
+            self.tell(f"{message.message}. Your text is back in the editor.", severity="error")
+            message.reopen()
+        else:
+            self.tell(message.message, severity="error")
 
     @work(thread=True, exclusive=True, group="notes-load", exit_on_error=False)
     def reload_notes_worker(self, article: Article, reveal: str | None = None) -> None:
         self.post_message(tasks.load_notes(self.workspace, article, reveal))
 
     def _writable(self, annotation: Annotation | None = None) -> bool:
+        if self.workspace.read_only:
+            self.tell(f"Read-only session: {self.workspace.read_only}.", severity="error")
+            return False
         notes = self.article_notes
         same = annotation is None or (
             notes is not None and notes.article_id == annotation.article_id

@@ -120,7 +120,10 @@ class MainScreen(AnnotatingScreen):
         self.state = self.store.load()
         if self.state.theme and self.state.theme not in self.workspace.themes:
             self.state = replace(self.state, theme=None)
-        if self.store.problem:
+        if self.workspace.read_only:
+            message = f"Read-only session: {self.workspace.read_only}. Nothing will be saved."
+            self.tell(message, severity="warning", timeout=10)
+        elif self.store.problem:
             message = f"{self.store.problem}. Reading state will not be saved."
             self.tell(message, severity="warning")
         search = self.query_one(SearchBox)
@@ -144,7 +147,7 @@ class MainScreen(AnnotatingScreen):
     # -- actions --------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one(SearchBox).focus()
+        self.set_focus(self.query_one(SearchBox))  # at once: the keys typed next go to the box
 
     def action_focus_pane(self, pane: str) -> None:
         self.room.focus_pane(pane)

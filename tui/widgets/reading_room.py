@@ -49,15 +49,24 @@ class ReadingRoom(Horizontal):
             self.set_class(name == group, f"-show-{name}")
 
     def focus_pane(self, pane: str) -> None:
-        """Bring the pane's group up (narrow terminals) and focus the pane (or its first field)."""
-        self.show_group(GROUPS[pane])
-        self.call_after_refresh(self._focus_within, pane)
+        """Bring the pane's group up (narrow terminals) and focus the pane (or its first field).
 
-    def _focus_within(self, pane: str) -> None:
+        A pane already on screen takes the focus at once, so keys typed ahead
+        (`/word` Enter `j`) reach it; a hidden group is shown first.
+        """
+        self.show_group(GROUPS[pane])
+        if not self._focus_within(pane):
+            self.call_after_refresh(self._focus_within, pane)
+
+    def _focus_within(self, pane: str) -> bool:
+        """Focus the pane now if it can be; False when it is not displayed yet."""
         widget = self.query_one(f"#{pane}")
         if not widget.can_focus:
             widget = next((w for w in widget.query("*") if w.focusable and w.display), widget)
-        widget.focus()
+        if not (widget.focusable and widget.display and widget.parent and widget.parent.display):
+            return False
+        self.screen.set_focus(widget)
+        return True
 
     def pane_of(self, widget: Widget | None) -> str | None:
         """The pane that holds `widget`, if any."""

@@ -1,0 +1,82 @@
+"""Whether the data dir can be written, and whether the index in it is safe to load.
+
+A data dir that cannot be written (a read-only mount, another user's folder)
+still gives a working session: the index is kept in a temporary directory for
+that session (`session_paths`) and nothing else is saved. Whoosh unpickles
+parts of the index when it opens it, so an index directory that someone else
+owns or could have written to is refused rather than loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+from .paths import DataPaths
+
+
+class UnsafeIndex(RuntimeError):
+    """The index directory could have been written by someone else; it is not loaded."""
+
+
+def write_problem(root: Path) -> str | None:
+    """None when `root` (created if missing, user-only) can be written; else why not."""
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=root, prefix=".briefing-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        return f"{root} cannot be written ({error.strerror or error})"
+    return None
+
+
+def check_index_dir(index_dir: Path) -> None:
+    """Raise UnsafeIndex if the index dir or a file in it is not ours or is shared-writable."""
+    try:
+        entries = [index_dir, *index_dir.iterdir()]
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise UnsafeIndex(f"{index_dir}: cannot be read ({error.strerror or error})") from None
+    me = os.geteuid()
+    for path in entries:
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue  # removed by a writer meanwhile
+        if info.st_uid != me:
+            raise UnsafeIndex(
+                f"{path} belongs to another user (uid {info.st_uid}); not loading an index "
+                f"others wrote: remove {index_dir} and it is rebuilt from your content"
+            )
+        if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o022:
+            raise UnsafeIndex(
+                f"{path} can be written by other users; not loading an index others could "
+                f"change: run `chmod 700 {path}` (or remove it to rebuild)"
+            )
+
+
+def session_paths(data: DataPaths) -> DataPaths:
+    """A temporary place for this session's index, seeded with links to the saved index.
+
+    The links let a read-only session search the saved index without copying
+    it; an update writes new segment files beside them, never into `data`.
+    """
+    session = DataPaths(Path(tempfile.mkdtemp(prefix="briefing-session-")))
+    session.index_dir.mkdir(mode=0o700)
+    try:
+        saved = list(data.index_dir.iterdir())
+    except OSError:
+        saved = []
+    for path in saved:
+        if path.is_file() and not path.name.endswith("LOCK"):
+            (session.index_dir / path.name).symlink_to(path)
+    return session
+
+
+def remove_session(session: DataPaths) -> None:
+    shutil.rmtree(session.root, ignore_errors=True)

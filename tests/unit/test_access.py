@@ -1,0 +1,136 @@
+"""Who may write the data dir: user-only indexes, refused shared ones, read-only sessions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.access import UnsafeIndex
+from index.notes import NotesStore, new_annotation
+from index.paths import DataPaths
+from index.workspace import ReadOnly, Workspace
+from tui.cli import main
+
+from ..conftest import FIXTURE_CORPUS
+from ..helpers import ARTICLE, write_article
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def test_the_index_and_a_new_data_dir_are_user_only(corpus: Workspace) -> None:
+    assert stat.S_IMODE(corpus.data.root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(corpus.data.index_dir.stat().st_mode) == 0o700
+
+
+def test_an_index_others_can_write_is_refused(
+    corpus: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus.close()
+    index_dir = corpus.data.index_dir
+    index_dir.chmod(0o777)
+    with pytest.raises(UnsafeIndex, match="can be written by other users"):
+        Workspace(corpus.content_dirs, corpus.data)
+    args = ["search", "pyongyang", "--content", str(corpus.content_dirs[0])]
+    assert main([*args, "--data", str(corpus.data.root)]) == 1
+    message = capsys.readouterr().err
+    assert f"chmod 700 {index_dir}" in " ".join(message.split())
+    assert len(message.strip().splitlines()) == 1
+    index_dir.chmod(0o700)
+    Workspace(corpus.content_dirs, corpus.data).close()  # accepted again
+
+
+def test_an_index_another_user_owns_is_refused(
+    corpus: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus.close()
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)
+    with pytest.raises(UnsafeIndex, match="belongs to another user"):
+        Workspace(corpus.content_dirs, corpus.data)
+
+
+# -- a read-only data dir -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def unwritable(root: Path) -> Iterator[None]:
+    """Make `root` and everything in it unwritable, even for root (via the immutable flag)."""
+    if os.geteuid() != 0:
+        paths = [root, *root.rglob("*")]
+        modes = {path: path.stat().st_mode for path in paths}
+        for path in paths:
+            path.chmod(modes[path] & ~0o222)
+        try:
+            yield
+        finally:
+            for path in paths:
+                path.chmod(modes[path])
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "-R", "+i", str(root)]).returncode != 0:
+        pytest.skip("cannot make a folder read-only for root here (no chattr +i)")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-R", "-i", str(root)], check=True)
+
+
+def briefing(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())", *args]
+    return subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=120)
+
+
+def listing(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*")}
+
+
+def test_a_read_only_data_dir_gives_a_read_only_session(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CORPUS, content)
+    data = DataPaths(tmp_path / "data")
+    workspace = Workspace([content], data)
+    workspace.sync()
+    note = new_annotation("pyongyang-housing", "kept safe", ("mine",), None)
+    NotesStore(data.notes_dir).put(note)
+    workspace.close()
+    text = ARTICLE.format(id="added-later", title="Added later", body="A zanzibar dispatch.")
+    write_article(content, "added-later.md", text)  # the saved index does not have it
+    before = listing(data.root)
+    where = ("--content", str(content), "--data", str(data.root))
+
+    with unwritable(data.root):
+        found = briefing("search", "zanzibar", "--json", *where)
+        noted = briefing("notes", "--json", *where)
+        imported = briefing("import", str(FIXTURE_CORPUS / "articles"), *where)
+    assert found.returncode == 0, found.stderr
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["added-later"]
+    assert "read-only session" in found.stderr and str(data.root) in found.stderr
+    assert noted.returncode == 0 and "kept safe" in noted.stdout
+    assert imported.returncode == 1
+    assert "read-only session" in imported.stderr and "Traceback" not in imported.stderr
+    assert listing(data.root) == before  # nothing written, nothing removed
+
+
+def test_a_read_only_workspace_refuses_changes_with_its_reason(
+    corpus_dir: Path, data_paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Workspace([corpus_dir], data_paths).sync()
+    monkeypatch.setattr("index.workspace.write_problem", lambda root: f"{root} is on a CD-ROM")
+    workspace = Workspace([corpus_dir], data_paths)
+    assert workspace.search("pyongyang").total == 3
+    article = workspace.article("pyongyang-housing")
+    assert article is not None
+    with pytest.raises(ReadOnly, match=r"read-only session: .* is on a CD-ROM"):
+        workspace.annotate(article, None, "no", ())
+    session = workspace.indexer.data.root
+    assert session != data_paths.root and session.exists()
+    workspace.close()
+    assert not session.exists()  # the session's index goes with it
