@@ -137,10 +137,9 @@ def _text(data: dict[str, Any], name: str) -> str:
     value = data.get(name)
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        hint = " (quote it)" if isinstance(value, bool) else ""
-        raise _FieldError(name, f"{name!r} must be text, not {_kind(value)}{hint}")
-    return str(value)
+    if not isinstance(value, str):
+        raise _FieldError(name, f"{name!r} must be text, not {_kind(value)}{_quote_hint(value)}")
+    return value
 
 
 def _texts(data: dict[str, Any], name: str) -> tuple[str, ...]:
@@ -153,10 +152,11 @@ def _texts(data: dict[str, Any], name: str) -> tuple[str, ...]:
         raise _FieldError(name, f"{name!r} must be a list, not {_kind(value)}")
     items = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise _FieldError(name, f"{name!r} items must be text, not {_kind(item)}")
-        if str(item).strip():
-            items.append(str(item).strip())
+        if not isinstance(item, str):
+            hint = _quote_hint(item)
+            raise _FieldError(name, f"{name!r} items must be text, not {_kind(item)}{hint}")
+        if item.strip():
+            items.append(item.strip())
     return tuple(items)
 
 
@@ -200,6 +200,18 @@ def _key_points(data: dict[str, Any]) -> tuple[KeyPoint, ...]:
     return tuple(points)
 
 
+def _quote_hint(value: object) -> str:
+    """YAML reads `no`, `010` or `1.50` as other things than the text typed: say to quote."""
+    return " (quote it)" if isinstance(value, bool | int | float) else ""
+
+
 def _kind(value: object) -> str:
-    names = {bool: "true/false", dict: "a mapping", list: "a list", type(None): "empty"}
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        dict: "a mapping",
+        list: "a list",
+        type(None): "empty",
+    }
     return names.get(type(value), type(value).__name__)

@@ -62,6 +62,7 @@ def make_incoming(
     title_from_text = False
     if not title and blocks:
         title, title_from_text = first_sentence(blocks[0][1]), True
+        title = title or f"Untitled, from {origin.rsplit('/', 1)[-1]}"  # text like "…" alone
     incoming = Incoming(title, blocks, origin, title_from_text=title_from_text)
     for name, value in fields.items():
         if isinstance(value, str):

@@ -32,7 +32,7 @@ from .corpus import ARTICLES_DIR, article_files
 from .document import escape_markdown, parse_body
 from .enrich import detect_language, find_organizations, find_people, find_places
 from .formats import files_under, read_file
-from .frontmatter import parse_front_matter
+from .frontmatter import FrontMatterError, load_yaml, parse_front_matter
 from .incoming import Incoming, canonical_url, slug, text_key, url_host
 from .models import Source
 from .storage import atomic_write_text
@@ -115,6 +115,10 @@ class Importer:
     # -- one article ------------------------------------------------------------------
 
     def _add(self, incoming: Incoming, report: ImportReport) -> None:
+        if incoming.markdown is None and not incoming.blocks:
+            report.failed.append((incoming.origin, "no text left once control characters "
+                                  "and markup are removed"))  # fmt: skip
+            return
         url_key = canonical_url(incoming.url)
         existing = (self._by_url.get(url_key) if url_key else None) or self._by_text.get(
             text_key(incoming.text)
@@ -261,9 +265,19 @@ class Importer:
             return
         path = self.target / SOURCES_FILE
         existing: list[Any] = []
-        if path.is_file():
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-            existing = loaded if isinstance(loaded, list) else []
+        if path.exists():
+            try:
+                loaded, _lines = load_yaml(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, FrontMatterError) as error:
+                reason = error.message if isinstance(error, FrontMatterError) else str(error)
+                why = f"new sources not added: {reason}; left untouched"
+                report.failed.append((str(path), why))
+                return
+            if loaded is not None and not isinstance(loaded, list):
+                report.failed.append((str(path), "new sources not added: the file is not a "
+                                      "list of sources; left untouched"))  # fmt: skip
+                return
+            existing = loaded or []
         known = {entry.get("id") for entry in existing if isinstance(entry, dict)}
         for source in self._new_sources.values():
             if source.id in known:

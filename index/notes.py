@@ -215,9 +215,9 @@ def _from_yaml(item: dict[str, Any], article_id: str) -> Annotation:
         if not isinstance(target_data, dict):
             raise TypeError("target must be a mapping")
         target = TextTarget(
-            exact=_text(target_data["exact"]),
-            prefix=_text(target_data.get("prefix", "")),
-            suffix=_text(target_data.get("suffix", "")),
+            exact=clean_text(_text(target_data["exact"])),
+            prefix=clean_text(_text(target_data.get("prefix", ""))),
+            suffix=clean_text(_text(target_data.get("suffix", ""))),
             start=int(target_data["start"]),
             end=int(target_data["end"]),
             text_hash=_text(target_data.get("text_hash", "")),
@@ -226,7 +226,7 @@ def _from_yaml(item: dict[str, Any], article_id: str) -> Annotation:
         id=_text(item["id"]),
         article_id=article_id,
         note=clean_text(_text(item.get("note", ""))),
-        tags=tuple(clean_text(_text(tag)) for tag in tags),
+        tags=tuple(tag for tag in (clean_text(_text(t)).strip() for t in tags) if tag),
         created=_stamp(item.get("created")),
         updated=_stamp(item.get("updated") or item.get("created")),
         target=target,
