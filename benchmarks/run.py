@@ -7,7 +7,8 @@ Each size is measured in its own process (so peak memory is that size's
 alone): generate the corpus, build the index from the content files, change
 one article and add a hundred, run the query set (first page of 20 hits with
 snippets and facet counts), start the app headless on the warm index, and do
-the same build and queries with SQLite FTS5. Results go to
+the same build and queries with SQLite FTS5. Then, once, the profile and the
+keystroke latency with huge articles open (keys.py). Results go to
 `benchmarks/results.json` and `benchmarks/RESULTS.md`.
 """
 
@@ -30,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import fts5, profile
+from . import fts5, keys, profile
 from .generate import documents, write_corpus
 from .queries import QUERIES
 
@@ -270,6 +271,8 @@ def markdown(results: dict[str, Any]) -> str:
     for query in first:
         values = [results["sizes"][n]["per_query_median_ms"].get(query, "") for n in sizes]
         lines.append(f"| `{query}` | " + " | ".join(str(v) for v in values) + " |")
+    if "keys" in results:
+        lines += keys.keys_section(results["keys"])
     if "profile" in results:
         lines += profile_section(results["profile"])
     return "\n".join(lines) + "\n"
@@ -351,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         check=True, capture_output=True, text=True, cwd=HERE.parent,
     )  # fmt: skip
     results["profile"] = json.loads(output.stdout.strip().splitlines()[-1])
+    print("measuring keystrokes with huge articles open…", file=sys.stderr, flush=True)
+    results["keys"] = keys.measure()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "RESULTS.md").write_text(markdown(results))

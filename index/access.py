@@ -9,6 +9,7 @@ owns or could have written to is refused rather than loaded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -16,6 +17,9 @@ import tempfile
 from pathlib import Path
 
 from .paths import DataPaths
+
+SESSION_PREFIX = "briefing-session-"
+"""Temporary session directories are named SESSION_PREFIX + the owner's pid + '-…'."""
 
 
 class UnsafeIndex(RuntimeError):
@@ -66,7 +70,8 @@ def session_paths(data: DataPaths) -> DataPaths:
     The links let a read-only session search the saved index without copying
     it; an update writes new segment files beside them, never into `data`.
     """
-    session = DataPaths(Path(tempfile.mkdtemp(prefix="briefing-session-")))
+    _remove_abandoned_sessions()
+    session = DataPaths(Path(tempfile.mkdtemp(prefix=f"{SESSION_PREFIX}{os.getpid()}-")))
     session.index_dir.mkdir(mode=0o700)
     try:
         saved = list(data.index_dir.iterdir())
@@ -80,3 +85,23 @@ def session_paths(data: DataPaths) -> DataPaths:
 
 def remove_session(session: DataPaths) -> None:
     shutil.rmtree(session.root, ignore_errors=True)
+
+
+def _remove_abandoned_sessions() -> None:
+    """Session directories of processes that died without cleaning up (SIGKILL, power cut)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SESSION_PREFIX}*-*"):
+        pid = path.name[len(SESSION_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                if path.stat().st_uid == os.geteuid():
+                    shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

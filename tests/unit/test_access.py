@@ -9,12 +9,13 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from index.access import UnsafeIndex
+from index.access import SESSION_PREFIX, UnsafeIndex
 from index.notes import NotesStore, new_annotation
 from index.paths import DataPaths
 from index.workspace import ReadOnly, Workspace
@@ -124,7 +125,12 @@ def test_a_read_only_workspace_refuses_changes_with_its_reason(
 ) -> None:
     Workspace([corpus_dir], data_paths).sync()
     monkeypatch.setattr("index.workspace.write_problem", lambda root: f"{root} is on a CD-ROM")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    abandoned = Path(tempfile.gettempdir()) / f"{SESSION_PREFIX}{dead}-x"
+    (abandoned / "index").mkdir(parents=True, exist_ok=True)  # left by a killed session
     workspace = Workspace([corpus_dir], data_paths)
+    assert not abandoned.exists()
     assert workspace.search("pyongyang").total == 3
     article = workspace.article("pyongyang-housing")
     assert article is not None

@@ -30,3 +30,6 @@ def test_benchmark_harness_runs_at_small_scale(tmp_path: Path) -> None:
     shares = [row["share"] for row in results["profile"]["build"]["packages"]]
     assert 0.95 <= sum(shares) <= 1.05
     assert "## Profile" in table and "`whoosh`" in table
+    assert "## Keystrokes with a huge article open" in table
+    assert all(latency > 0 for article in results["keys"].values() for latency in article.values())
+    assert {"j", "G"} <= set(results["keys"]["50,000 paragraphs"])
