@@ -39,8 +39,16 @@ def write_problem(root: Path) -> str | None:
 
 
 def check_index_dir(index_dir: Path) -> None:
-    """Raise UnsafeIndex if the index dir or a file in it is not ours or is shared-writable."""
+    """Raise UnsafeIndex unless the index dir and its files are ours and not writable by
+    group or others, and the folder holding it is ours and not world-writable (else
+    another user could put their own index in its place)."""
     try:
+        if index_dir.is_symlink():
+            raise UnsafeIndex(
+                f"{index_dir} is a symbolic link; not loading an index from elsewhere: "
+                "remove it and it is rebuilt from your content"
+            )
+        holder = index_dir.parent.stat()
         entries = [index_dir, *index_dir.iterdir()]
     except FileNotFoundError:
         return
@@ -62,24 +70,35 @@ def check_index_dir(index_dir: Path) -> None:
                 f"{path} can be written by other users; not loading an index others could "
                 f"change: run `chmod 700 {path}` (or remove it to rebuild)"
             )
+    if holder.st_uid != me:
+        raise UnsafeIndex(
+            f"{index_dir.parent} belongs to another user (uid {holder.st_uid}), who could "
+            f"replace the index in it; not loading it: use a data dir of your own"
+        )
+    if holder.st_mode & 0o002 and not holder.st_mode & stat.S_ISVTX:
+        raise UnsafeIndex(
+            f"{index_dir.parent} can be written by anyone, who could replace the index in "
+            f"it; not loading it: run `chmod 700 {index_dir.parent}`"
+        )
 
 
-def session_paths(data: DataPaths) -> DataPaths:
+def session_paths(data: DataPaths, seed: bool = True) -> DataPaths:
     """A temporary place for this session's index, seeded with links to the saved index.
 
     The links let a read-only session search the saved index without copying
     it; an update writes new segment files beside them, never into `data`.
+    Without `seed` (the saved index is not safe to load) the session builds its own.
     """
     _remove_abandoned_sessions()
     session = DataPaths(Path(tempfile.mkdtemp(prefix=f"{SESSION_PREFIX}{os.getpid()}-")))
     session.index_dir.mkdir(mode=0o700)
     try:
-        saved = list(data.index_dir.iterdir())
+        saved = list(data.index_dir.iterdir()) if seed else []
     except OSError:
         saved = []
     for path in saved:
         if path.is_file() and not path.name.endswith("LOCK"):
-            (session.index_dir / path.name).symlink_to(path)
+            (session.index_dir / path.name).symlink_to(path.absolute())
     return session
 
 

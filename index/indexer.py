@@ -6,9 +6,9 @@ reads files whose stamp changed and re-indexes only those whose hash changed.
 Removed files are deleted from the index; a schema change, a missing or
 unreadable index or manifest triggers a full rebuild, which is written to a
 fresh directory and swapped in, so a crash mid-build never leaves a broken index.
-The manifest also records the size of each of the index's own files: one that
-is missing or truncated (a disk problem, a crash) is noticed on open, before
-Whoosh reads it, and the index is rebuilt.
+A small record beside it keeps the size of each of the index's own files: one
+that is missing or truncated (a disk problem, a crash) is noticed on open,
+before Whoosh reads it, and the index is rebuilt.
 Updates hold an inter-process lock; a lock left by a crashed process is released
 by the kernel, and Whoosh's own write lock is recovered the same way.
 """
@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
+from .access import check_index_dir
 from .articles import article_from_bytes, read_article
 from .corpus import article_entries
 from .document import plain_text
@@ -91,8 +92,6 @@ class _Manifest:
     files: dict[str, _Entry]
     notes: dict[str, tuple[int, int]]
     """(mtime_ns, size) of each article's notes file when it was last indexed."""
-    index_files: dict[str, int] = field(default_factory=dict)
-    """Size of each file of the index when the manifest was written."""
 
 
 @dataclass(slots=True)
@@ -157,14 +156,14 @@ class Indexer:
 
     # -- public ---------------------------------------------------------------
 
-    def open_index(self, manifest: _Manifest | None = None) -> FileIndex | None:
+    def open_index(self) -> FileIndex | None:
         """The current index, or None when there is none or it is damaged.
 
-        An index is only opened when its manifest can be read and every file
-        the manifest lists is there at its recorded size.
+        An index is only opened when it is safe (see index.access) and every
+        file recorded after the last commit is there at its recorded size.
         """
-        manifest = manifest or self._read_manifest()
-        if manifest is None or not self._intact(manifest):
+        check_index_dir(self.data.index_dir)  # before Whoosh unpickles anything in it
+        if not self._intact():
             return None
         try:
             if not whoosh_index.exists_in(str(self.data.index_dir)):
@@ -176,7 +175,7 @@ class Indexer:
     def needs_update(self) -> bool:
         """A cheap check (file stamps only) of whether `sync` has work to do."""
         manifest = self._read_manifest()
-        if manifest is None or self.open_index(manifest) is None:
+        if manifest is None or self.open_index() is None:
             return True
         if self.notes.stamps() != manifest.notes:
             return True
@@ -216,7 +215,7 @@ class Indexer:
 
     def _sync_locked(self, rebuild: bool, progress: Progress | None) -> SyncReport:
         manifest = None if rebuild else self._read_manifest(for_update=True)
-        ix = None if manifest is None else self.open_index(manifest)
+        ix = None if manifest is None else self.open_index()
         if ix is None:
             return self._rebuild(progress)
         assert manifest is not None
@@ -324,7 +323,7 @@ class Indexer:
         try:
             with file_lock(self.data.index_lock, timeout=wait):
                 manifest = self._read_manifest(for_update=True)
-                ix = self.open_index(manifest) if manifest else None
+                ix = self.open_index() if manifest else None
                 if manifest is None or ix is None:
                     return False
                 path = next(
@@ -479,14 +478,26 @@ class Indexer:
                     found[name] = entry.stat().st_size
         return found
 
-    def _intact(self, manifest: _Manifest) -> bool:
-        """Every file the manifest lists is there at its recorded size."""
+    def _intact(self) -> bool:
+        """Every file recorded after the last commit is there at its recorded size.
+
+        The record is a small file of its own, so this check stays cheap at start-up.
+        """
         try:
+            recorded = json.loads(self.data.index_files.read_text(encoding="utf-8"))
             present = self._index_files()
-        except OSError:
+        except (OSError, ValueError):
             return False
-        recorded = manifest.index_files
-        return bool(recorded) and all(present.get(name) == size for name, size in recorded.items())
+        return (
+            isinstance(recorded, dict)
+            and bool(recorded)
+            and all(present.get(name) == size for name, size in recorded.items())
+        )
+
+    def _record_index_files(self) -> None:
+        """Write down the index's files as they are now, just after a commit."""
+        text = json.dumps(self._index_files(), separators=(",", ":"))
+        atomic_write_text(self.data.index_files, text, durable=False)
 
     def _remember_manifest(self, manifest: _Manifest) -> None:
         try:
@@ -542,8 +553,7 @@ class Indexer:
                 )
             }
             notes = {key: (int(stamp[0]), int(stamp[1])) for key, stamp in data["notes"].items()}
-            index_files = {str(name): int(size) for name, size in data["index_files"].items()}
-            return _Manifest(files, notes, index_files)
+            return _Manifest(files, notes)
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 
@@ -554,8 +564,8 @@ class Indexer:
         self._save_manifest(_Manifest(files, notes))
 
     def _save_manifest(self, manifest: _Manifest) -> None:
-        """Write the manifest, recording the index's files as they are now (just committed)."""
-        manifest.index_files = self._index_files()
+        """Write the manifest, and the record of the index's files (just committed)."""
+        self._record_index_files()
         entries = list(manifest.files.values())
         data = {
             "format": MANIFEST_FORMAT,
@@ -570,7 +580,6 @@ class Indexer:
                 n: [list(p) for p in e.problems] for n, e in enumerate(entries) if e.problems
             },
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
-            "index_files": manifest.index_files,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost

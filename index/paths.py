@@ -57,6 +57,11 @@ class DataPaths:
         return self.index_dir / "briefing-manifest.json"
 
     @property
+    def index_files(self) -> Path:
+        """The size of each of the index's files after its last commit, to notice damage."""
+        return self.index_dir / "briefing-files.json"
+
+    @property
     def state_file(self) -> Path:
         """The interface's state: last query, filters, open article, read marks."""
         return self.root / "state.yaml"

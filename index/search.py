@@ -25,6 +25,7 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 from . import highlight
+from .access import check_index_dir
 from .analysis import normalise_name
 from .columns import live_docs, numeric_column
 from .gazetteer import gazetteer
@@ -80,21 +81,24 @@ class SearchEngine:
     def refresh(self) -> bool:
         """Pick up changes to the index; True when something changed."""
         with self._lock:
-            if _dir_identity(self._index_dir) != self._identity:
+            identity = _dir_identity(self._index_dir)
+            if identity != self._identity:  # rebuilt and swapped in
+                check_index_dir(Path(self._index_dir))
                 try:
                     reopened = whoosh_index.open_dir(str(self._index_dir))
+                    fresh = reopened.searcher()
                 except Exception:  # mid-swap or damaged: keep searching what we have
                     return False
-                self._searcher.close()
-                self._ix = reopened
-                self._identity = _dir_identity(self._index_dir)
-                self._searcher = self._ix.searcher()
+                self._ix, self._identity = reopened, identity
             elif self._searcher.up_to_date():
                 return False
             else:  # a new searcher, closing the old: Whoosh's refresh() leaks dropped segments
-                fresh = self._ix.searcher()
-                self._searcher.close()
-                self._searcher = fresh
+                try:
+                    fresh = self._ix.searcher()
+                except Exception:
+                    return False
+            self._searcher.close()
+            self._searcher = fresh
             self._sets = None
             self._matches.clear()
             self._postings = PostingReader(self._searcher)

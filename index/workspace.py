@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .access import check_index_dir, remove_session, session_paths, write_problem
+from .access import UnsafeIndex, check_index_dir, remove_session, session_paths, write_problem
 from .anchoring import anchor, make_target
 from .articles import LoadedArticle, read_article
 from .catalog import THEMES_FILE, Catalog, load_catalog
@@ -66,15 +66,27 @@ class Workspace:
         self.content_dirs = list(content_dirs)
         self.data = data
         self.read_only = write_problem(data.root)
-        check_index_dir(data.index_dir)
-        self._session = session_paths(data) if self.read_only else None
-        self.catalog: Catalog = load_catalog(self.content_dirs)
-        self.notes = NotesStore(data.notes_dir)
-        self.indexer = Indexer(self._session or data, self.content_dirs, self.notes)
-        self.variants = VariantExpander(self.catalog.variants)
-        self.parser = QueryParser(build_schema(), self.variants, self.catalog.themes)
+        safe = True
+        try:
+            check_index_dir(data.index_dir)
+        except UnsafeIndex:
+            if not self.read_only:
+                raise
+            safe = False  # not ours to fix: this session builds its own index instead
+        self._session = session_paths(data, seed=safe) if self.read_only else None
+        try:
+            self.catalog: Catalog = load_catalog(self.content_dirs)
+            self.notes = NotesStore(data.notes_dir)
+            self.indexer = Indexer(self._session or data, self.content_dirs, self.notes)
+            self.variants = VariantExpander(self.catalog.variants)
+            self.parser = QueryParser(build_schema(), self.variants, self.catalog.themes)
+        except BaseException:
+            if self._session is not None:
+                remove_session(self._session)
+            raise
         self._engine: SearchEngine | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     @classmethod
     def open(cls, content: str | Path | None = None, data: str | Path | None = None) -> Workspace:
@@ -120,6 +132,8 @@ class Workspace:
     def engine(self) -> SearchEngine:
         """The search engine, building the index first if there is none."""
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the workspace is closed")
             if self._engine is None:
                 ix = self.indexer.open_index()
                 if ix is None:
@@ -246,7 +260,7 @@ class Workspace:
         try:
             if not self.indexer.reindex(article_id, wait=5.0):
                 self.indexer.sync(wait=5.0)
-        except IndexBusy:
+        except (IndexBusy, OSError):  # saved all the same: never report it as not saved
             return
         if self._engine is not None:
             self._engine.refresh()
@@ -275,12 +289,14 @@ class Workspace:
         return report
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
-        if self._session is not None:
-            remove_session(self._session)
-            self._session = None
+        with self._lock:  # not while a worker is opening the engine
+            self._closed = True
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+            if self._session is not None:
+                remove_session(self._session)
+                self._session = None
 
 
 class ReadOnly(OSError):

@@ -140,3 +140,65 @@ def test_a_read_only_workspace_refuses_changes_with_its_reason(
     assert session != data_paths.root and session.exists()
     workspace.close()
     assert not session.exists()  # the session's index goes with it
+
+
+def test_a_symlinked_index_or_a_world_writable_data_dir_is_refused(
+    corpus: Workspace, tmp_path: Path
+) -> None:
+    corpus.close()
+    data = corpus.data
+    elsewhere = tmp_path / "elsewhere"
+    data.index_dir.rename(elsewhere)
+    data.index_dir.symlink_to(elsewhere)
+    with pytest.raises(UnsafeIndex, match="symbolic link"):
+        Workspace(corpus.content_dirs, data)
+    data.index_dir.unlink()
+    elsewhere.rename(data.index_dir)
+    data.root.chmod(0o777)
+    with pytest.raises(UnsafeIndex, match="can be written by anyone"):
+        Workspace(corpus.content_dirs, data)
+    data.root.chmod(0o700)
+
+
+def test_an_index_swapped_in_by_someone_else_is_refused_on_refresh(
+    corpus: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus.search("pyongyang")
+    other = Workspace(corpus.content_dirs, corpus.data)
+    other.sync(rebuild=True)  # a new index directory is swapped in
+    other.close()
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)  # as if another user had written it
+    with pytest.raises(UnsafeIndex, match="belongs to another user"):
+        corpus.refresh()
+
+
+def test_a_read_only_session_does_not_load_an_unsafe_saved_index(
+    corpus: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = corpus.search("pyongyang").total
+    corpus.close()
+    corpus.data.index_dir.chmod(0o777)  # someone else's to fix: not loaded, not refused
+    monkeypatch.setattr("index.workspace.write_problem", lambda root: f"{root} is read-only")
+    session = Workspace(corpus.content_dirs, corpus.data)
+    assert not any(p.is_symlink() for p in session.indexer.data.index_dir.iterdir())
+    assert session.search("pyongyang").total == expected  # built for this session
+    session.close()
+
+
+def test_a_note_is_saved_even_when_the_index_cannot_be_updated(
+    corpus: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = corpus.article("pyongyang-housing")
+    assert article is not None
+
+    def refuse(*_args: object, **_kwargs: object) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(corpus.indexer, "reindex", refuse)
+    corpus.annotate(article, None, "kept though the index is stuck", ())  # no error
+    monkeypatch.undo()
+    assert [a.note for a in corpus.notes.load("pyongyang-housing")] == [
+        "kept though the index is stuck"
+    ]
+    corpus.sync()  # the next update catches the index up
+    assert corpus.search("note:stuck").total == 1
