@@ -42,7 +42,7 @@ from .sanitize import clean_text
 from .schema import NAME_FIELDS, build_schema, schema_fingerprint
 from .storage import LockTimeout, atomic_write_text, file_lock
 
-MANIFEST_FORMAT = 5
+MANIFEST_FORMAT = 4
 _COLUMNS = ("mtime_ns", "size", "sha256", "id", "indexed")
 """The manifest's per-file columns, beside "paths" (see Indexer._save_manifest)."""
 _DUPLICATE = "duplicate id"
