@@ -47,11 +47,15 @@ IMPORT_WAIT = 120.0
 """Seconds an import waits for another one into the same folder to finish."""
 
 
-class ImportBusy(OSError):
-    """Another process is importing into the same folder and did not finish in time."""
+class Refused(OSError):
+    """A change the workspace will not make now; the message says why, in one line."""
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class ImportBusy(Refused):
+    """Another process is importing into the same folder and did not finish in time."""
 
 
 class Workspace:
@@ -299,11 +303,8 @@ class Workspace:
                 self._session = None
 
 
-class ReadOnly(OSError):
+class ReadOnly(Refused):
     """A change was asked of a read-only session; the message says why it is read-only."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def _reading_order(item: Anchored) -> tuple[int, int, str]:

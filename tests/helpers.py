@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+BRIEFING = [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())"]
+"""The `briefing` command as the installed script runs it, for child processes."""
 
 
 def write_article(directory: Path, name: str, text: str) -> Path:

@@ -12,15 +12,15 @@ import pty
 import select
 import struct
 import subprocess
-import sys
 import termios
 import time
 from pathlib import Path
 
 import pyte
 
+from ..helpers import BRIEFING
+
 PROJECT = Path(__file__).parents[2]
-LAUNCH = "import sys; from tui.cli import main; sys.exit(main())"
 
 
 class Terminal:
@@ -32,7 +32,7 @@ class Terminal:
         env = {**os.environ, "BRIEFING_DATA": str(data), "TERM": "xterm-256color",
                "COLUMNS": str(columns), "LINES": str(lines)}  # fmt: skip
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, *args],
+            [*BRIEFING, *args],
             stdin=slave, stdout=slave, stderr=slave, env=env, cwd=data.parent,
         )  # fmt: skip
         os.close(slave)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from index.paths import DataPaths
 from index.workspace import Workspace
 
 from ..conftest import FIXTURE_CORPUS
+from ..helpers import BRIEFING
 from .pty_terminal import PROJECT, Terminal
 
 RECORDS = 300
@@ -38,8 +38,7 @@ def test_two_apps_and_an_import_at_once_lose_nothing(tmp_path: Path) -> None:
     first = Terminal(data.root, *where)
     second = Terminal(data.root, *where)
     importing = subprocess.Popen(
-        [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())",
-         "import", str(archive), "--source", "kcna", "--json", *where],
+        [*BRIEFING, "import", str(archive), "--source", "kcna", "--json", *where],
         cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

@@ -22,7 +22,7 @@ from index.workspace import ReadOnly, Workspace
 from tui.cli import main
 
 from ..conftest import FIXTURE_CORPUS
-from ..helpers import ARTICLE, write_article
+from ..helpers import ARTICLE, BRIEFING, write_article
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -85,8 +85,9 @@ def unwritable(root: Path) -> Iterator[None]:
 
 
 def briefing(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())", *args]
-    return subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*BRIEFING, *args], cwd=PROJECT, capture_output=True, text=True, timeout=120
+    )
 
 
 def listing(root: Path) -> dict[str, int]:

@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +26,7 @@ from index.paths import DataPaths
 from index.storage import WriteFailed
 from index.workspace import Workspace
 
-from ..helpers import ARTICLE, write_article
+from ..helpers import ARTICLE, BRIEFING, write_article
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTICLES = 2000
@@ -46,9 +45,12 @@ def many_articles(directory: Path, count: int) -> Path:
 
 def briefing(*args: str) -> subprocess.Popen[str]:
     """The `briefing` command as a child process (the same code the installed script runs)."""
-    command = [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())", *args]
     return subprocess.Popen(
-        command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [*BRIEFING, *args],
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
