@@ -7,17 +7,28 @@ RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint typecheck unit install clean snapshots bench
+.PHONY: run test quick lint format typecheck layers unit install clean snapshots bench
 
 run: $(RUN_STAMP)
 	$(BIN)/briefing
 
-test: $(DEV_STAMP) lint typecheck
+test: $(DEV_STAMP) lint typecheck layers
 	$(BIN)/pytest -n 2 -q
+
+# The inner loop: lint, types and every test not marked slow (under a minute).
+quick: $(DEV_STAMP) lint typecheck
+	$(BIN)/pytest -n 2 -q -m "not slow"
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check index tui tests benchmarks
 	$(BIN)/ruff format --check index tui tests benchmarks
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix index tui tests benchmarks
+	$(BIN)/ruff format index tui tests benchmarks
+
+layers: $(DEV_STAMP)
+	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy

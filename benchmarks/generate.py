@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from index.document import escape_markdown
+from index.content.body import escape_markdown
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"

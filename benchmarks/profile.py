@@ -6,7 +6,7 @@ corpus (cost per article hardly depends on N) and one pass over the query set
 on the full index. Time is attributed to the module whose own code ran
 (cProfile's tottime), with C functions such as `zlib.compress` counted for the
 module that called them: "whoosh.codec.whoosh3" is Whoosh encoding postings,
-"index.analysis" is briefing's tokenizer and stemmer. The function list shows
+"index.engine.analysis" is briefing's tokenizer and stemmer. The function list shows
 the C functions on their own.
 """
 
@@ -18,6 +18,8 @@ import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from index import SearchRequest
 
 from .queries import QUERIES
 
@@ -111,9 +113,9 @@ def profile(count: int, work: Path) -> dict[str, Any]:
     profiler = cProfile.Profile()
     for query in QUERIES:  # as timed: cold engine caches, facet sets already built
         engine.clear_caches()
-        full.search("rebuild the facet sets", limit=1, snippets=False)
+        full.search(SearchRequest("rebuild the facet sets", limit=1, snippets=False))
         profiler.enable()
-        full.search(query.ours, source=query.source, theme=query.theme, limit=20)
+        full.search(SearchRequest(query.ours, source=query.source, theme=query.theme, limit=20))
         profiler.disable()
     search = breakdown(profiler)
     full.close()

@@ -31,6 +31,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from index import SearchRequest
+
 from . import fts5, keys, profile
 from .generate import documents, write_corpus
 from .queries import QUERIES
@@ -149,9 +151,11 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
         times = []
         for _ in range(REPEATS):
             engine.clear_caches()
-            workspace.search("rebuild the facet sets", limit=1, snippets=False)
+            workspace.search(SearchRequest("rebuild the facet sets", limit=1, snippets=False))
             started = time.perf_counter()
-            workspace.search(query.ours, source=query.source, theme=query.theme, limit=20)
+            workspace.search(
+                SearchRequest(query.ours, source=query.source, theme=query.theme, limit=20)
+            )
             times.append((time.perf_counter() - started) * 1000)
         latencies += times
         per_query[f"{query.kind}: {query.ours or '(browse)'}"] = statistics.median(times)
@@ -160,7 +164,9 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
     members: dict[str, list[str]] = {}
     total = count + 100
     for theme in workspace.themes:
-        for hit in workspace.search("", theme=theme, limit=total, snippets=False).hits:
+        for hit in workspace.search(
+            SearchRequest("", theme=theme, limit=total, snippets=False)
+        ).hits:
             members.setdefault(hit.id, []).append(theme)
     (work / f"themes-{count}.json").write_text(json.dumps(members))
     workspace.close()
@@ -182,6 +188,7 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
 
 STARTUP_SCRIPT = """
 import sys
+from index import SearchRequest
 from index.workspace import Workspace
 from tui.app import BriefingApp
 from tui.screens.main import MainScreen

@@ -16,14 +16,11 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .errors import UnsafeIndex
 from .paths import DataPaths
 
 SESSION_PREFIX = "briefing-session-"
 """Temporary session directories are named SESSION_PREFIX + the owner's pid + '-…'."""
-
-
-class UnsafeIndex(RuntimeError):
-    """The index directory could have been written by someone else; it is not loaded."""
 
 
 def write_problem(root: Path) -> str | None:

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .models import Anchored, Article, ArticleNotes, SearchHit
+from .models import Anchored, Article, ArticleNotes, SearchHit, SearchRequest
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -45,12 +45,14 @@ def collect(workspace: Workspace, filters: ExportFilters) -> list[_Entry]:
     """Articles matching the filters (annotated ones only, unless include_all), newest first."""
     engine = workspace.engine()
     result = workspace.search(
-        filters.query,
-        source=filters.source,
-        theme=filters.theme,
-        sort="date",
-        limit=max(1, engine.article_count),
-        snippets=False,
+        SearchRequest(
+            filters.query,
+            source=filters.source,
+            theme=filters.theme,
+            sort="date",
+            limit=max(1, engine.article_count),
+            snippets=False,
+        )
     )
     annotated = set(workspace.notes.article_ids())
     entries = []

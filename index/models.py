@@ -136,6 +136,40 @@ class Facets:
     """Every month with dated articles in the whole corpus: the sparklines' common axis."""
 
 
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the query text, its filters, the order and the page wanted."""
+
+    query: str = ""
+    source: str | None = None
+    theme: str | None = None
+    place: str | None = None
+    sort: str = "relevance"
+    """"relevance" (best first) or "date" (newest first); see SORTS."""
+    limit: int = 20
+    offset: int = 0
+    snippets: bool = True
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a parsed query looks for in prose, to find its matches in an article's text.
+
+    Carried with a result, so the article on screen is highlighted from the
+    query as it was parsed for the search, never by parsing it again.
+    """
+
+    stems: frozenset[str] = frozenset()
+    """Analysed (stemmed, folded) words and CJK bigrams."""
+    prefixes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.prefixes)
+
+
 @dataclass(frozen=True)
 class SearchResult:
     """What a search returns: the page of hits asked for, counts and a suggestion."""
@@ -145,6 +179,8 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     facets: Facets
     suggestion: str | None = None
+    terms: QueryTerms = QueryTerms()
+    """What the query looks for in prose (see `Workspace.match_spans`)."""
 
 
 @dataclass(frozen=True)

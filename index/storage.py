@@ -16,16 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-
-class LockTimeout(RuntimeError):
-    """Another process holds the lock and did not release it in time."""
-
-
-class WriteFailed(OSError):
-    """A file could not be written (disk full, read-only…); its previous version is intact."""
-
-    def __str__(self) -> str:
-        return f"cannot write {self.filename}: {self.strerror}; the previous version is kept"
+from .errors import LockTimeout, WriteFailed
 
 
 def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:

@@ -7,55 +7,49 @@ to date, `search()`, `related()` and `article()` answer questions.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .access import UnsafeIndex, check_index_dir, remove_session, session_paths, write_problem
-from .anchoring import anchor, make_target
-from .articles import LoadedArticle, read_article
-from .catalog import THEMES_FILE, Catalog, load_catalog
-from .document import plain_text
-from .indexer import IndexBusy, Indexer, Progress, SyncReport
+from .access import check_index_dir, remove_session, session_paths, write_problem
+from .content.articles import LoadedArticle, read_article
+from .content.body import plain_text
+from .content.catalog import THEMES_FILE, Catalog, load_catalog
+from .engine.highlight import spans_of
+from .engine.indexer import Indexer, Progress, SyncReport
+from .engine.query import QueryParser
+from .engine.schema import build_schema
+from .engine.search import SearchEngine
+from .engine.variants import VariantExpander
+from .errors import BriefingError, ImportBusy, LockTimeout, NotesError, ReadOnly, UnsafeIndex
 from .models import (
     Anchored,
     Annotation,
     Article,
     ArticleNotes,
     Problem,
+    QueryTerms,
     SearchHit,
+    SearchRequest,
     SearchResult,
     Source,
     Theme,
 )
-from .notes import NotesError, NotesStore, new_annotation
 from .paths import DataPaths, resolve_paths
-from .query import QueryParser
-from .schema import build_schema
-from .search import SearchEngine
-from .storage import LockTimeout, file_lock
-from .variants import VariantExpander
+from .storage import file_lock
+from .userdata.anchoring import anchor, make_target
+from .userdata.notes import NotesStore, new_annotation
 
 if TYPE_CHECKING:
-    from .library import ImportProgress, ImportReport
+    from .importing.library import ImportProgress, ImportReport
 
 
+log = logging.getLogger(__name__)
 IMPORT_LOCK = ".import.lock"
 IMPORT_WAIT = 120.0
 """Seconds an import waits for another one into the same folder to finish."""
-
-
-class Refused(OSError):
-    """A change the workspace will not make now; the message says why, in one line."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-class ImportBusy(Refused):
-    """Another process is importing into the same folder and did not finish in time."""
 
 
 class Workspace:
@@ -166,15 +160,26 @@ class Workspace:
 
     # -- questions ----------------------------------------------------------------------
 
-    def search(self, text: str = "", **options: object) -> SearchResult:
-        """See SearchEngine.search; raises QueryError for a query that cannot be understood."""
-        return self.engine().search(text, **options)  # type: ignore[arg-type]
+    def search(self, request: SearchRequest | str = "") -> SearchResult:
+        """Articles for a request (a bare string is a query with default filters).
+
+        Raises QueryError for a query that cannot be understood.
+        """
+        if isinstance(request, str):
+            request = SearchRequest(request)
+        return self.engine().search(request)
 
     def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
         return self.engine().related(article_id, limit)
 
-    def match_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
-        return self.engine().match_spans(text, query_text)
+    def query_terms(self, query_text: str) -> QueryTerms:
+        """What a query looks for in prose (empty when it cannot be understood)."""
+        return self.engine().terms(query_text) if query_text.strip() else QueryTerms()
+
+    @staticmethod
+    def match_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
+        """Where a searched query's terms occur in `text` (to highlight an open article)."""
+        return spans_of(text, terms)
 
     def load_article(self, article_id: str) -> LoadedArticle | None:
         """Read an indexed article from its file, or None when the id is unknown."""
@@ -207,8 +212,10 @@ class Workspace:
             if item.annotation.target != original.target
         ]
         if refreshed:
-            with contextlib.suppress(NotesError, OSError, LockTimeout):
+            try:
                 self.notes.refresh_targets(article.id, refreshed)
+            except (BriefingError, OSError) as error:  # placed all the same; stored next time
+                log.info("re-anchored targets of %s not stored: %s", article.id, error)
         return ArticleNotes(article.id, tuple(sorted(placed, key=_reading_order)))
 
     def annotate(
@@ -264,7 +271,8 @@ class Workspace:
         try:
             if not self.indexer.reindex(article_id, wait=5.0):
                 self.indexer.sync(wait=5.0)
-        except (IndexBusy, OSError):  # saved all the same: never report it as not saved
+        except (BriefingError, OSError) as error:  # saved all the same: never "not saved"
+            log.info("notes of %s saved; the index catches up later: %s", article_id, error)
             return
         if self._engine is not None:
             self._engine.refresh()
@@ -277,7 +285,7 @@ class Workspace:
         progress: ImportProgress | None = None,
     ) -> ImportReport:
         """Import files into the library (or `into`), de-duplicating against all content."""
-        from .library import Importer  # the importers (feeds, HTML) load only when used
+        from .importing.library import Importer  # the importers (feeds, HTML) load only when used
 
         if into is None:
             self._writable()
@@ -301,10 +309,6 @@ class Workspace:
             if self._session is not None:
                 remove_session(self._session)
                 self._session = None
-
-
-class ReadOnly(Refused):
-    """A change was asked of a read-only session; the message says why it is read-only."""
 
 
 def _reading_order(item: Anchored) -> tuple[int, int, str]:

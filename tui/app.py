@@ -8,8 +8,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from index.state import StateStore
-from index.workspace import Workspace
+from index import StateStore, Workspace
 
 from .commands import BriefingCommands
 from .screens.help import HelpScreen
@@ -24,9 +23,9 @@ class BriefingApp(App[None]):
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {BriefingCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+c", "quit", "Quit", priority=True, show=False, id="quit.ctrl_c"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
     ]
 
     def __init__(self, workspace: Workspace, update_index: bool = True) -> None:

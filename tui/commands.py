@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from index.query import QueryError
+from index import QueryError, SearchRequest
 
 from .screens.main import MainScreen
 
@@ -74,9 +74,8 @@ class BriefingCommands(Provider):
         if screen is None or len(query.strip()) < 2:
             return
         try:
-            result = await asyncio.to_thread(
-                screen.workspace.search, query, limit=ARTICLE_HITS, snippets=False
-            )
+            request = SearchRequest(query, limit=ARTICLE_HITS, snippets=False)
+            result = await asyncio.to_thread(screen.workspace.search, request)
         except QueryError:
             return
         for rank, hit in enumerate(result.hits):

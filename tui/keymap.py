@@ -1,82 +1,150 @@
-"""The keymap contract, as the help screen shows it.
+"""The keymap as the help screen shows it, built from the live bindings.
 
-The bindings themselves live on the widgets and screens that act on them; the
-Pilot tests press every key listed here and check that it does what it says.
+Each entry names bindings by id; the keys shown are read from those
+bindings, so a key cannot be documented and missing, or bound and
+undocumented: `bindings()` collects every binding of the classes below, and
+the tests check that each one is listed here and each listed id is bound.
+Only the query syntax, which no binding carries, is written out.
 """
 
 from __future__ import annotations
 
-KEYMAP: list[tuple[str, list[tuple[str, str]]]] = [
-    (
-        "Anywhere",
-        [
-            ("/", "Search: results update as you type"),
-            ("1 2 3 4 5", "Focus Sources, Themes, Articles, Reader, Notes"),
-            ("Tab  Shift+Tab", "Next / previous pane"),
-            ("r", "Related articles (more like this) for the open article"),
-            ("x", "Clear every filter and the query"),
-            ("u", "Mark the article read / unread (read ones are dimmed)"),
-            ("n  N", "Next / previous match of the query in the article"),
-            ("e", "Export a Markdown briefing of your annotated articles (current filters)"),
-            ("Esc", "Leave related articles; clear the query"),
-            ("?", "This help"),
-            ("Ctrl+P", "Command palette: every action, theme, source and article"),
-            ("q  Ctrl+C", "Quit"),
-        ],
-    ),
-    (
-        "Search box",
-        [
-            ("Enter", "Go to the results"),
-            ("Esc", "Leave the box (Esc again clears the query)"),
-        ],
-    ),
-    (
-        "Sources, Themes, Articles",
-        [
-            ("j k  ↓ ↑", "Move"),
-            ("g G", "First / last"),
-            ("Enter", "Open the article; in Sources and Themes, toggle that filter"),
-        ],
-    ),
-    (
-        "Reader",
-        [
-            ("j k  ↓ ↑", "Scroll by line; while selecting, extend by a sentence"),
-            ("J K", "Move the sentence cursor by paragraph (extends a selection)"),
-            ("Space  b", "Scroll by page"),
-            ("g G", "Top / bottom"),
-            ("n N", "Next / previous match, highlighted"),
-            ("v", "Start a selection at the current sentence (Esc cancels)"),
-            ("a", "Annotate the selection, or the current sentence"),
-            ("A", "Add a note to the whole article"),
-        ],
-    ),
-    (
-        "Notes",
-        [
-            ("Enter", "Go to the passage in the Reader"),
-            ("e  d", "Edit / delete the annotation"),
-            ("z", "Undo the last delete"),
-            ("t", "Every annotation in the corpus (type to filter) / this article's"),
-        ],
-    ),
-    (
-        "Annotation editor",
-        [
-            ("Ctrl+S", "Save"),
-            ("Esc", "Cancel (asks first if text would be lost)"),
-        ],
-    ),
-    (
-        "Query syntax",
-        [
-            ("regional factories", "Both words, any form"),
-            ('"joint venture"', "The phrase"),
-            ("venture*", "Words starting with venture"),
-            ("A OR B, A NOT B", "Boolean operators, in capitals"),
-            ("place: person: org: tag:", "One field; also title: source: theme: year:"),
-            ("date:[2024-01 to 2024-06]", "A date range; date:2024-03, date:>2024-06"),
-        ],
-    ),
-]
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from .app import BriefingApp
+from .dialogs.annotation_editor import AnnotationEditor
+from .dialogs.confirm import Confirm
+from .dialogs.export_path import ExportPath
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+from .widgets.article_list import ArticleList
+from .widgets.facets import FacetPane
+from .widgets.notes import NotesList
+from .widgets.pane_list import PaneList
+from .widgets.reader import ArticleView
+from .widgets.search_box import SearchBox
+
+BOUND: tuple[type[DOMNode], ...] = (
+    BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, ArticleView,
+    NotesList, AnnotationEditor, Confirm, ExportPath, HelpScreen,
+)  # fmt: skip
+"""Every class whose bindings the help screen documents."""
+KEY_NAMES = {
+    "slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter", "tab": "Tab",
+    "space": "Space", "down": "↓", "up": "↑", "pagedown": "PgDn", "pageup": "PgUp",
+    "home": "Home", "end": "End",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of help: the keys of bindings `ids` (in order), or `keys` as written."""
+
+    description: str
+    ids: tuple[str, ...] = ()
+    keys: str = ""
+
+
+def _e(description: str, *ids: str) -> Entry:
+    return Entry(description, ids)
+
+
+KEYMAP: list[tuple[str, list[Entry]]] = [
+    ("Anywhere", [
+        _e("Search: results update as you type", "search"),
+        _e("Focus Sources, Themes, Articles, Reader, Notes",
+           "pane.sources", "pane.themes", "pane.articles", "pane.reader", "pane.notes"),
+        _e("Next / previous pane", "pane.next", "pane.previous"),
+        _e("Related articles (more like this) for the open article", "related"),
+        _e("Clear every filter and the query", "clear"),
+        _e("Mark the article read / unread (read ones are dimmed)", "read"),
+        _e("Next / previous match of the query in the article", "match.next", "match.previous"),
+        _e("Export a Markdown briefing of your annotated articles (current filters)", "export"),
+        _e("Leave related articles; clear the query", "escape"),
+        _e("This help", "help"),
+        Entry("Command palette: every action, theme, source and article", keys="Ctrl+P"),
+        _e("Quit", "quit", "quit.ctrl_c"),
+    ]),
+    ("Search box", [
+        Entry("Go to the results", keys="Enter"),
+        _e("Leave the box (Esc again clears the query)", "search.leave"),
+    ]),
+    ("Sources, Themes, Articles", [
+        _e("Move", "list.down", "list.up"),
+        _e("First / last", "list.first", "list.last"),
+        _e("Open the article", "articles.open"),
+        _e("In Sources and Themes, toggle that filter", "facets.toggle"),
+    ]),
+    ("Reader", [
+        _e("Scroll by line; while selecting, extend by a sentence", "reader.down", "reader.up"),
+        _e("Move the sentence cursor by paragraph (extends a selection)",
+           "reader.paragraph_next", "reader.paragraph_previous"),
+        _e("Scroll by page", "reader.page_down", "reader.page_up"),
+        _e("Top / bottom", "reader.top", "reader.bottom"),
+        _e("Start a selection at the current sentence", "reader.select"),
+        _e("Cancel the selection", "reader.cancel_selection"),
+        _e("Annotate the selection, or the current sentence", "reader.annotate"),
+        _e("Add a note to the whole article", "reader.annotate_article"),
+    ]),
+    ("Notes", [
+        _e("Go to the passage in the Reader", "notes.jump"),
+        _e("Edit / delete the annotation", "notes.edit", "notes.delete"),
+        _e("Undo the last delete", "notes.undo"),
+        _e("Every annotation in the corpus (type to filter) / this article's", "notes.all"),
+    ]),
+    ("Annotation editor", [
+        _e("Save", "editor.save"),
+        _e("Cancel (asks first if text would be lost)", "editor.cancel"),
+    ]),
+    ("Dialogs", [
+        _e("Yes / no", "confirm.yes", "confirm.no"),
+        _e("Cancel the export", "export.cancel"),
+    ]),
+    ("This help", [
+        _e("Scroll", "help.down", "help.up"),
+        _e("Close", "help.close"),
+    ]),
+    ("Query syntax", [
+        Entry("Both words, any form", keys="regional factories"),
+        Entry("The phrase", keys='"joint venture"'),
+        Entry("Words starting with venture", keys="venture*"),
+        Entry("Boolean operators, in capitals", keys="A OR B, A NOT B"),
+        Entry("One field; also title: source: theme: year:", keys="place: person: org: tag:"),
+        Entry("A date range; date:2024-03, date:>2024-06", keys="date:[2024-01 to 2024-06]"),
+    ]),
+]  # fmt: skip
+
+
+def bindings() -> dict[str, Binding]:
+    """Every binding of the documented classes, by id."""
+    found: dict[str, Binding] = {}
+    for cls in BOUND:
+        for binding in cls.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                found.setdefault(binding.id, binding)
+    return found
+
+
+def key_text(binding: Binding) -> str:
+    """How a binding's keys are written in help: `j ↓`, `Ctrl+S`, `?`."""
+    return " ".join(_key_name(key) for key in binding.key.split(","))
+
+
+def _key_name(key: str) -> str:
+    key = key.strip()
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    if "+" in key:
+        *modifiers, last = key.split("+")
+        return "+".join([*(m.capitalize() for m in modifiers), KEY_NAMES.get(last, last.upper())])
+    return key
+
+
+def entry_keys(entry: Entry, bound: dict[str, Binding]) -> str:
+    """The keys of one entry (raises KeyError for an id nothing binds)."""
+    if not entry.ids:
+        return entry.keys
+    return "  ".join(key_text(bound[binding_id]) for binding_id in entry.ids)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from index.indexer import SyncReport
+from index import ReadingState, SyncReport
 from index.models import Annotation, Article, ArticleNotes, SearchHit, SearchResult
-from index.state import ReadingState
 
 
 @dataclass
@@ -36,6 +35,10 @@ class SearchFinished(Message):
     request: int
     append: bool = False
     """True when the result is a further page of the current list."""
+    article_id: str | None = None
+    """The article that was open when the search ran, whose matches come with it."""
+    matches: list[tuple[int, int]] | None = None
+    """Where the query's terms are in that article's plain text."""
 
 
 @dataclass
@@ -57,15 +60,6 @@ class ArticleLoaded(Message):
     """Move the focus to the reader (not when an article is restored at start-up)."""
     request: int = 0
     """Which open request this answers; answers to older requests are ignored."""
-
-
-@dataclass
-class MatchesFound(Message):
-    """Query matches recomputed for the open article after the query changed."""
-
-    article_id: str
-    matches: list[tuple[int, int]]
-    query: str
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from rich.console import Group
 from rich.text import Text
 
-from index.document import Block, parse_body
+from index import Block, parse_body
 from index.models import Article, Snippet, Source, Theme
 
 MATCH_STYLE = "bold reverse"

@@ -1,7 +1,10 @@
 """The blocking work behind the interface, as plain functions run in thread workers.
 
 Each takes the workspace and returns a message for the screen; none touches a
-widget, so they can run off the event loop and be tested on their own.
+widget, so they can run off the event loop and be tested on their own. Each
+catches `BriefingError` (the one root of failures a user can cause) and turns
+it into a message; anything else is a bug, reported by the screen's
+worker-failure handler.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from pathlib import Path
 
 from textual.message import Message
 
-from index.document import plain_text
-from index.export import ExportFilters, briefing_markdown
-from index.indexer import IndexBusy
-from index.models import Article
-from index.notes import NotesError
-from index.query import QueryError
-from index.storage import LockTimeout, atomic_write_text
-from index.workspace import Workspace
+from index import (
+    BriefingError,
+    ExportFilters,
+    QueryError,
+    SearchRequest,
+    Workspace,
+    atomic_write_text,
+    briefing_markdown,
+    plain_text,
+)
+from index.models import Article, QueryTerms
 
 from .messages import (
     ArticleLoaded,
@@ -27,7 +33,6 @@ from .messages import (
     IndexFailed,
     IndexProgress,
     IndexUpdated,
-    MatchesFound,
     NotesChanged,
     NotesFailed,
     NotesLoaded,
@@ -41,42 +46,48 @@ PROGRESS_EVERY = 0.1
 
 
 def search(
-    workspace: Workspace,
-    request: int,
-    query: str,
-    source: str | None,
-    theme: str | None,
-    offset: int,
-    limit: int,
+    workspace: Workspace, request: SearchRequest, ticket: int, open_article: Article | None
 ) -> SearchFinished | SearchFailed:
+    """One search; for a first page, also where its terms occur in the open article."""
     try:
         workspace.refresh()  # another instance or an import may have updated the index
-        result = workspace.search(query, source=source, theme=theme, limit=limit, offset=offset)
+        result = workspace.search(request)
     except QueryError as error:
-        return SearchFailed(str(error), request)
-    return SearchFinished(result, request, append=offset > 0)
+        return SearchFailed(str(error), ticket)
+    except BriefingError as error:
+        return SearchFailed(error.advice, ticket)
+    found = SearchFinished(result, ticket, append=request.offset > 0)
+    if open_article is not None and not found.append:
+        found.article_id = open_article.id
+        found.matches = workspace.match_spans(plain_text(open_article.body), result.terms)
+    return found
 
 
 def open_article(
-    workspace: Workspace, article_id: str, query: str, focus: bool, request: int
+    workspace: Workspace,
+    article_id: str,
+    query: str,
+    terms: QueryTerms | None,
+    focus: bool,
+    request: int,
 ) -> ArticleLoaded | str:
-    """The article with its query matches, or a one-line reason it cannot be opened."""
-    loaded = workspace.load_article(article_id)
-    if loaded is None or loaded.article is None:
-        reason = str(loaded.problems[0]) if loaded and loaded.problems else "it is not indexed"
-        return f"Cannot open {article_id}: {reason}"
-    article = loaded.article
-    matches = match_spans(workspace, article, query)
-    notes = workspace.article_notes(article)
+    """The article with its query matches, or a one-line reason it cannot be opened.
+
+    `terms` are the last search's (None when there is none yet for `query`).
+    """
+    try:
+        loaded = workspace.load_article(article_id)
+        if loaded is None or loaded.article is None:
+            reason = str(loaded.problems[0]) if loaded and loaded.problems else "it is not indexed"
+            return f"Cannot open {article_id}: {reason}"
+        article = loaded.article
+        if terms is None:
+            terms = workspace.query_terms(query)
+        matches = workspace.match_spans(plain_text(article.body), terms)
+        notes = workspace.article_notes(article)
+    except BriefingError as error:
+        return f"Cannot open {article_id}: {error.advice}"
     return ArticleLoaded(article, matches, query, notes, focus=focus, request=request)
-
-
-def match_spans(workspace: Workspace, article: Article, query: str) -> list[tuple[int, int]]:
-    return workspace.match_spans(plain_text(article.body), query) if query.strip() else []
-
-
-def find_matches(workspace: Workspace, article: Article, query: str) -> MatchesFound:
-    return MatchesFound(article.id, match_spans(workspace, article, query), query)
 
 
 def related(workspace: Workspace, article: Article, limit: int, request: int) -> RelatedFound:
@@ -101,8 +112,8 @@ def update_index(
 
     try:
         return IndexUpdated(workspace.sync(progress=progress))
-    except IndexBusy as error:
-        return IndexFailed(str(error))
+    except BriefingError as error:
+        return IndexFailed(error.advice)
 
 
 def load_notes(workspace: Workspace, article: Article, reveal: str | None = None) -> NotesLoaded:
@@ -119,7 +130,7 @@ def change_notes(
     """Run one change to the notes (and the re-index it triggers), as a message."""
     try:
         change()
-    except (NotesError, OSError, LockTimeout, IndexBusy) as error:
+    except (BriefingError, OSError) as error:
         return NotesFailed(f"Notes not saved: {error}")
     return NotesChanged(article_id, done)
 
@@ -129,7 +140,7 @@ def export_briefing(workspace: Workspace, filters: ExportFilters, path: Path) ->
     try:
         text = briefing_markdown(workspace, filters)
         atomic_write_text(path, text)
-    except (OSError, QueryError) as error:
+    except (BriefingError, OSError) as error:
         return f"Briefing not written: {error}"
     articles = text.count("\n### ")
     return f"Briefing written to {path} ({articles} article{'' if articles == 1 else 's'})"

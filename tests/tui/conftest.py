@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,36 @@ def make_app(corpus_dir: Path, data_paths: DataPaths) -> Iterator[AppFactory]:
     yield factory
     for workspace in workspaces:
         workspace.close()
+
+
+@pytest.fixture
+async def running_app(make_app: AppFactory) -> AsyncIterator[Pilot[None]]:
+    """The app over the fixture corpus at 120×40, started and settled, as its Pilot."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def search_and_open(pilot: Pilot[None], query: str, article_id: str) -> None:
+    """Type `query` in the search box, wait for `article_id` in the results and open it."""
+    await pilot.press("slash", *query, "enter")
+    await wait_until(pilot, lambda: article_id in listed_ids(pilot))
+    index = listed_ids(pilot).index(article_id)
+    main_screen(pilot).query_one(ArticleList).highlighted = index
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: _open_id(pilot) == article_id)
+    await settle(pilot)
+
+
+def _open_id(pilot: Pilot[None]) -> str | None:
+    article = main_screen(pilot).open_article
+    return article.id if article else None
+
+
+def notifications(pilot: Pilot[None]) -> list[str]:
+    """The messages of the notifications the app is showing."""
+    return [notification.message for notification in pilot.app._notifications]
 
 
 async def settle(pilot: Pilot[None], rounds: int = 3) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -16,6 +17,7 @@ from tests.tui.conftest import (
     listed_ids,
     main_screen,
     notes_text,
+    notifications,
     settle,
 )
 from tui.dialogs.annotation_editor import AnnotationEditor
@@ -23,6 +25,8 @@ from tui.dialogs.confirm import Confirm
 from tui.dialogs.export_path import ExportPath
 from tui.widgets.notes import NotesPane
 from tui.widgets.reader import ArticleView
+
+pytestmark = pytest.mark.slow  # the annotating workflow, end to end: ~5 s a test
 
 FIRST = "Pyongyang, April 15 (KCNA) -- A ceremony was held for the completion of 10,000 new homes"
 
@@ -51,138 +55,133 @@ def saved(data_paths: DataPaths, article: str = "pyongyang-housing") -> list[dic
     return yaml.safe_load(path.read_text())["annotations"] if path.exists() else []
 
 
-async def test_v_j_a_annotates_two_sentences(make_app: AppFactory, data_paths: DataPaths) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        reader = await open_housing(pilot)
-        assert focused_pane(pilot) == "reader"
-        await pilot.press("v", "j", "a")
-        await settle(pilot, 1)
-        editor = app.screen
-        assert isinstance(editor, AnnotationEditor)
-        assert editor.quote is not None and editor.quote.startswith(FIRST)
-        assert editor.quote.endswith("part of the plan for 50,000 homes.")
-        await write_note(pilot, "Who gets these flats?", "housing, elite")
-        assert not isinstance(app.screen, AnnotationEditor)
-        [entry] = saved(data_paths)
-        assert entry["note"] == "Who gets these flats?" and entry["tags"] == ["housing", "elite"]
-        assert entry["target"]["exact"] == editor.quote
-        assert "Who gets these flats?" in notes_text(pilot)
-        assert reader.annotated == [(entry["target"]["start"], entry["target"]["end"])]
+async def test_v_j_a_annotates_two_sentences(
+    running_app: Pilot[None], data_paths: DataPaths
+) -> None:
+    pilot, app = running_app, running_app.app
+    reader = await open_housing(pilot)
+    assert focused_pane(pilot) == "reader"
+    await pilot.press("v", "j", "a")
+    await settle(pilot, 1)
+    editor = app.screen
+    assert isinstance(editor, AnnotationEditor)
+    assert editor.quote is not None and editor.quote.startswith(FIRST)
+    assert editor.quote.endswith("part of the plan for 50,000 homes.")
+    await write_note(pilot, "Who gets these flats?", "housing, elite")
+    assert not isinstance(app.screen, AnnotationEditor)
+    [entry] = saved(data_paths)
+    assert entry["note"] == "Who gets these flats?" and entry["tags"] == ["housing", "elite"]
+    assert entry["target"]["exact"] == editor.quote
+    assert "Who gets these flats?" in notes_text(pilot)
+    assert reader.annotated == [(entry["target"]["start"], entry["target"]["end"])]
 
 
 async def test_a_alone_annotates_the_current_sentence_and_A_the_article(
-    make_app: AppFactory, data_paths: DataPaths
+    running_app: Pilot[None], data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_housing(pilot)
-        await pilot.press("a")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, AnnotationEditor)
-        assert app.screen.quote == FIRST + " in the Hwasong district of Pyongyang."
-        await write_note(pilot, "one sentence", "")
-        await pilot.press("A")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, AnnotationEditor) and app.screen.quote is None
-        await write_note(pilot, "about the whole piece", "overview")
-        entries = saved(data_paths)
-        assert [e.get("target") is None for e in entries] == [False, True]
-        assert notes_text(pilot).index("On the whole article") < notes_text(pilot).index(
-            "one sentence"
-        )
+    pilot, app = running_app, running_app.app
+    await open_housing(pilot)
+    await pilot.press("a")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, AnnotationEditor)
+    assert app.screen.quote == FIRST + " in the Hwasong district of Pyongyang."
+    await write_note(pilot, "one sentence", "")
+    await pilot.press("A")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, AnnotationEditor) and app.screen.quote is None
+    await write_note(pilot, "about the whole piece", "overview")
+    entries = saved(data_paths)
+    assert [e.get("target") is None for e in entries] == [False, True]
+    assert notes_text(pilot).index("On the whole article") < notes_text(pilot).index("one sentence")
 
 
 async def test_escape_cancels_a_selection_and_asks_before_losing_a_note(
-    make_app: AppFactory, data_paths: DataPaths
+    running_app: Pilot[None], data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        reader = await open_housing(pilot)
-        await pilot.press("v", "J")
-        assert reader.selection_anchor is not None
-        await pilot.press("escape")
-        assert reader.selection_anchor is None
-        await pilot.press("a")
-        await settle(pilot, 1)
-        await pilot.press("escape")  # nothing typed: closes at once
-        await settle(pilot, 1)
-        assert not isinstance(app.screen, AnnotationEditor)
-        await pilot.press("a", *"draft")
-        await pilot.press("escape")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("n")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, AnnotationEditor)
-        assert app.screen.query_one(TextArea).text == "draft"
-        await pilot.press("escape", "y")
-        await settle(pilot, 1)
-        assert not isinstance(app.screen, (AnnotationEditor, Confirm))
-        assert saved(data_paths) == []
+    pilot, app = running_app, running_app.app
+    reader = await open_housing(pilot)
+    await pilot.press("v", "J")
+    assert reader.selection_anchor is not None
+    await pilot.press("escape")
+    assert reader.selection_anchor is None
+    await pilot.press("a")
+    await settle(pilot, 1)
+    await pilot.press("escape")  # nothing typed: closes at once
+    await settle(pilot, 1)
+    assert not isinstance(app.screen, AnnotationEditor)
+    await pilot.press("a", *"draft")
+    await pilot.press("escape")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, Confirm)
+    await pilot.press("n")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, AnnotationEditor)
+    assert app.screen.query_one(TextArea).text == "draft"
+    await pilot.press("escape", "y")
+    await settle(pilot, 1)
+    assert not isinstance(app.screen, (AnnotationEditor, Confirm))
+    assert saved(data_paths) == []
 
 
 async def test_notes_pane_jump_edit_delete_and_undo(
-    make_app: AppFactory, data_paths: DataPaths
+    running_app: Pilot[None], data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        reader = await open_housing(pilot)
-        await pilot.press("G")
-        await pilot.press("a")
-        await settle(pilot, 1)
-        await write_note(pilot, "last sentence", "")
-        await pilot.press("g")
-        await pilot.press("5")
-        await settle(pilot, 1)
-        assert focused_pane(pilot) == "notes"
-        await pilot.press("enter")
-        await settle(pilot)
-        assert focused_pane(pilot) == "reader"
-        assert reader.flash == reader.annotated[0]
-        await pilot.press("5", "e")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, AnnotationEditor)
-        assert app.screen.query_one(TextArea).text == "last sentence"
-        await pilot.press("end", *" (edited)", "ctrl+s")
-        await settle(pilot)
-        assert [e["note"] for e in saved(data_paths)] == ["last sentence (edited)"]
-        await pilot.press("d")
-        await settle(pilot)
-        assert saved(data_paths) == [] and "last sentence" not in notes_text(pilot)
-        assert reader.annotated == []
-        await pilot.press("z")
-        await settle(pilot)
-        assert [e["note"] for e in saved(data_paths)] == ["last sentence (edited)"]
-        assert "last sentence (edited)" in notes_text(pilot)
+    pilot, app = running_app, running_app.app
+    reader = await open_housing(pilot)
+    await pilot.press("G")
+    await pilot.press("a")
+    await settle(pilot, 1)
+    await write_note(pilot, "last sentence", "")
+    await pilot.press("g")
+    await pilot.press("5")
+    await settle(pilot, 1)
+    assert focused_pane(pilot) == "notes"
+    await pilot.press("enter")
+    await settle(pilot)
+    assert focused_pane(pilot) == "reader"
+    assert reader.flash == reader.annotated[0]
+    await pilot.press("5", "e")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, AnnotationEditor)
+    assert app.screen.query_one(TextArea).text == "last sentence"
+    await pilot.press("end", *" (edited)", "ctrl+s")
+    await settle(pilot)
+    assert [e["note"] for e in saved(data_paths)] == ["last sentence (edited)"]
+    await pilot.press("d")
+    await settle(pilot)
+    assert saved(data_paths) == [] and "last sentence" not in notes_text(pilot)
+    assert reader.annotated == []
+    await pilot.press("z")
+    await settle(pilot)
+    assert [e["note"] for e in saved(data_paths)] == ["last sentence (edited)"]
+    assert "last sentence (edited)" in notes_text(pilot)
 
 
-async def test_every_note_in_the_corpus_filtered_by_typing(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_housing(pilot)
-        await pilot.press("a")
-        await settle(pilot, 1)
-        await write_note(pilot, "housing note", "")
-        await pilot.press("3", "g", "enter")  # provinces-left-behind
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot, 1)
-        await write_note(pilot, "markets note", "")
-        await pilot.press("5", "t")
-        await settle(pilot)
-        pane = main_screen(pilot).query_one(NotesPane)
-        assert pane.corpus_mode
-        assert "housing note" in notes_text(pilot) and "markets note" in notes_text(pilot)
-        pane.query_one("#notes-filter", Input).focus()
-        await pilot.press(*"housing", "enter")
-        await settle(pilot)
-        assert "markets note" not in notes_text(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        reader = main_screen(pilot).query_one("#reader", ArticleView)
-        assert reader.article is not None and reader.article.id == "pyongyang-housing"
-        assert reader.flash is not None and focused_pane(pilot) == "reader"
+async def test_every_note_in_the_corpus_filtered_by_typing(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    await open_housing(pilot)
+    await pilot.press("a")
+    await settle(pilot, 1)
+    await write_note(pilot, "housing note", "")
+    await pilot.press("3", "g", "enter")  # provinces-left-behind
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot, 1)
+    await write_note(pilot, "markets note", "")
+    await pilot.press("5", "t")
+    await settle(pilot)
+    pane = main_screen(pilot).query_one(NotesPane)
+    assert pane.corpus_mode
+    assert "housing note" in notes_text(pilot) and "markets note" in notes_text(pilot)
+    pane.query_one("#notes-filter", Input).focus()
+    await pilot.press(*"housing", "enter")
+    await settle(pilot)
+    assert "markets note" not in notes_text(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = main_screen(pilot).query_one("#reader", ArticleView)
+    assert reader.article is not None and reader.article.id == "pyongyang-housing"
+    assert reader.flash is not None and focused_pane(pilot) == "reader"
 
 
 async def test_notes_survive_a_restart_and_are_searchable(make_app: AppFactory) -> None:
@@ -217,7 +216,7 @@ async def test_a_corrupt_notes_file_is_shown_and_left_alone(
         await pilot.press("a")
         await settle(pilot, 1)
         assert not isinstance(app.screen, AnnotationEditor)
-        assert any("read-only" in n.message for n in app._notifications)
+        assert any("read-only" in n for n in notifications(pilot))
         assert app.is_running
     assert broken.read_text() == "annotations: [oops\n"
 
@@ -283,7 +282,7 @@ async def test_a_note_that_cannot_be_saved_comes_back_in_the_editor(
         await write_note(pilot, "precious words", "mine")
         await pilot.pause(0.3)
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(pilot)
         assert any("no space left on device" in m and "back in the editor" in m for m in messages)
         editor = app.screen
         assert isinstance(editor, AnnotationEditor)
@@ -311,7 +310,7 @@ async def test_a_read_only_session_says_so_and_refuses_notes(
         await pilot.press("a")
         await settle(pilot, 1)
         assert not isinstance(app.screen, AnnotationEditor)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(pilot)
         assert any(m.startswith("Read-only session:") and "Nothing will be saved" in m
                    for m in messages)  # fmt: skip
         assert any("is read-only" in m and "Read-only session" in m for m in messages[1:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from index.paths import DataPaths
@@ -15,6 +16,7 @@ from tests.tui.conftest import (
     listed_ids,
     main_screen,
     notes_text,
+    notifications,
     settle,
     status_text,
 )
@@ -73,7 +75,7 @@ async def test_unreadable_state_is_reported_and_never_overwritten(
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(pilot)
         assert any("state.yaml" in m and "will not be saved" in m for m in messages)
     assert data_paths.state_file.read_text() == "read: [unclosed\n"
 
@@ -133,7 +135,7 @@ async def test_broken_content_file_is_a_notification(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(pilot)
         assert any("broken.md" in m and "missing required field 'id'" in m for m in messages)
         assert len(listed_ids(pilot)) == 6
 
@@ -158,14 +160,12 @@ async def test_every_pane_is_reachable_at_80_by_24(make_app: AppFactory) -> None
         assert "Provinces left behind as markets wither" in reader.visible_text
 
 
-async def test_markup_in_a_bad_query_shows_literally(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"date:[/x] [@click=app.quit]q[/]", "enter")
-        await settle(pilot)
-        assert app.is_running
-        assert any("[/x]" in n.message for n in app._notifications)
+async def test_markup_in_a_bad_query_shows_literally(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("slash", *"date:[/x] [@click=app.quit]q[/]", "enter")
+    await settle(pilot)
+    assert app.is_running
+    assert any("[/x]" in n for n in notifications(pilot))
 
 
 async def test_palette_finds_articles_whose_titles_hold_markup(
@@ -198,13 +198,11 @@ async def test_a_saved_filter_for_a_removed_theme_is_dropped(
         assert main_screen(pilot).state.theme is None
 
 
-async def test_a_late_page_never_duplicates_rows(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        articles = main_screen(pilot).query_one("#articles", ArticleList)
-        hits = list(articles.hits)
-        articles.show(hits[:3], 6, read=frozenset(), sources={}, marks={}, with_snippets=False,
-                      append=True)  # fmt: skip
-        await settle(pilot)
-        assert [hit.id for hit in articles.hits] == [hit.id for hit in hits]
+async def test_a_late_page_never_duplicates_rows(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    articles = main_screen(pilot).query_one("#articles", ArticleList)
+    hits = list(articles.hits)
+    articles.show(hits[:3], 6, read=frozenset(), sources={}, marks={}, with_snippets=False,
+                  append=True)  # fmt: skip
+    await settle(pilot)
+    assert [hit.id for hit in articles.hits] == [hit.id for hit in hits]

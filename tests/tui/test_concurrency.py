@@ -12,12 +12,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from index.paths import DataPaths
 from index.workspace import Workspace
 
 from ..conftest import FIXTURE_CORPUS
 from ..helpers import BRIEFING
 from .pty_terminal import PROJECT, Terminal
+
+pytestmark = pytest.mark.slow
 
 RECORDS = 300
 

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from index.notes import NotesStore, new_annotation
+from index.userdata.notes import NotesStore, new_annotation
 
 from ..conftest import FIXTURE_CORPUS
 from .pty_terminal import Terminal
+
+pytestmark = pytest.mark.slow
 
 MARKUP = "[bold]BOLD[/bold] [@click=app.quit]CLICKME[/] [link=https://evil.example/]LNK[/link]"
 ESCAPES = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.tui.conftest import (
@@ -11,6 +12,7 @@ from tests.tui.conftest import (
     listed_ids,
     main_screen,
     notes_text,
+    notifications,
     settle,
     status_text,
     wait_until,
@@ -30,134 +32,118 @@ NEWEST_FIRST = [
 ]
 
 
-async def test_start_shows_every_article_newest_first_with_facets(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert listed_ids(pilot) == NEWEST_FIRST
-        assert focused_pane(pilot) == "articles"
-        assert "All articles" in status_text(pilot) and "6 articles" in status_text(pilot)
-        sources = main_screen(pilot).query_one("#sources", SourcesPane)
-        assert [option.id for option in sources.options] == ["daily-nk", "kcna", "yonhap"]
+async def test_start_shows_every_article_newest_first_with_facets(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    assert listed_ids(pilot) == NEWEST_FIRST
+    assert focused_pane(pilot) == "articles"
+    assert "All articles" in status_text(pilot) and "6 articles" in status_text(pilot)
+    sources = main_screen(pilot).query_one("#sources", SourcesPane)
+    assert [option.id for option in sources.options] == ["daily-nk", "kcna", "yonhap"]
 
 
-async def test_slash_search_as_you_type_enter_and_escape(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash")
-        assert focused_pane(pilot) == "search"
-        await pilot.press(*"excavators")
-        await wait_until(pilot, lambda: listed_ids(pilot) == ["chinese-investors-mine"])
-        assert "“excavators”" in status_text(pilot) and "1 article" in status_text(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert focused_pane(pilot) == "articles"
-        await pilot.press("slash", "escape")
-        await settle(pilot)
-        assert focused_pane(pilot) == "articles"
-        assert main_screen(pilot).query_one("#search", Input).value == "excavators"
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: len(listed_ids(pilot)) == 6)
-        assert main_screen(pilot).query_one("#search", Input).value == ""
+async def test_slash_search_as_you_type_enter_and_escape(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    await pilot.press("slash")
+    assert focused_pane(pilot) == "search"
+    await pilot.press(*"excavators")
+    await wait_until(pilot, lambda: listed_ids(pilot) == ["chinese-investors-mine"])
+    assert "“excavators”" in status_text(pilot) and "1 article" in status_text(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert focused_pane(pilot) == "articles"
+    await pilot.press("slash", "escape")
+    await settle(pilot)
+    assert focused_pane(pilot) == "articles"
+    assert main_screen(pilot).query_one("#search", Input).value == "excavators"
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: len(listed_ids(pilot)) == 6)
+    assert main_screen(pilot).query_one("#search", Input).value == ""
 
 
-async def test_typing_in_the_search_box_never_triggers_keys(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"q1xru?jk")
-        await settle(pilot)
-        assert app.is_running
-        assert main_screen(pilot).query_one("#search", Input).value == "q1xru?jk"
-        assert focused_pane(pilot) == "search"
+async def test_typing_in_the_search_box_never_triggers_keys(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("slash", *"q1xru?jk")
+    await settle(pilot)
+    assert app.is_running
+    assert main_screen(pilot).query_one("#search", Input).value == "q1xru?jk"
+    assert focused_pane(pilot) == "search"
 
 
-async def test_number_keys_and_tab_cycle_focus(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        for key, pane in [("1", "sources"), ("2", "themes"), ("3", "articles"), ("4", "reader"),
-                          ("5", "notes")]:  # fmt: skip
-            await pilot.press(key)
-            await settle(pilot, 1)
-            assert focused_pane(pilot) == pane
-        await pilot.press("tab")
+async def test_number_keys_and_tab_cycle_focus(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    for key, pane in [("1", "sources"), ("2", "themes"), ("3", "articles"), ("4", "reader"),
+                      ("5", "notes")]:  # fmt: skip
+        await pilot.press(key)
         await settle(pilot, 1)
-        assert focused_pane(pilot) == "search"
-        await pilot.press("tab")
-        await settle(pilot, 1)
-        assert focused_pane(pilot) == "sources"
-        await pilot.press("shift+tab")
-        await settle(pilot, 1)
-        assert focused_pane(pilot) == "search"
+        assert focused_pane(pilot) == pane
+    await pilot.press("tab")
+    await settle(pilot, 1)
+    assert focused_pane(pilot) == "search"
+    await pilot.press("tab")
+    await settle(pilot, 1)
+    assert focused_pane(pilot) == "sources"
+    await pilot.press("shift+tab")
+    await settle(pilot, 1)
+    assert focused_pane(pilot) == "search"
 
 
-async def test_list_movement_keys(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        articles = main_screen(pilot).query_one("#articles", ArticleList)
-        assert articles.highlighted == 0
-        await pilot.press("j", "j", "down")
-        assert articles.highlighted == 3
-        await pilot.press("k", "up")
-        assert articles.highlighted == 1
-        await pilot.press("G")
-        assert articles.highlighted == 5
-        await pilot.press("g")
-        assert articles.highlighted == 0
+async def test_list_movement_keys(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    articles = main_screen(pilot).query_one("#articles", ArticleList)
+    assert articles.highlighted == 0
+    await pilot.press("j", "j", "down")
+    assert articles.highlighted == 3
+    await pilot.press("k", "up")
+    assert articles.highlighted == 1
+    await pilot.press("G")
+    assert articles.highlighted == 5
+    await pilot.press("g")
+    assert articles.highlighted == 0
 
 
-async def test_enter_opens_the_article_in_reader_and_notes(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "j", "enter")
-        await settle(pilot)
-        reader = main_screen(pilot).query_one("#reader", ArticleView)
-        assert reader.article is not None and reader.article.id == "pyongyang-housing"
-        assert "Another 10,000 homes rise in Pyongyang" in reader.visible_text
-        assert "Source: KCNA (D)" in reader.visible_text
-        assert focused_pane(pilot) == "reader"
-        assert "Completion of a new street of high-rise apartments" in notes_text(pilot)
-        assert "pyongyang-housing" in main_screen(pilot).state.read
+async def test_enter_opens_the_article_in_reader_and_notes(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    await pilot.press("j", "j", "enter")
+    await settle(pilot)
+    reader = main_screen(pilot).query_one("#reader", ArticleView)
+    assert reader.article is not None and reader.article.id == "pyongyang-housing"
+    assert "Another 10,000 homes rise in Pyongyang" in reader.visible_text
+    assert "Source: KCNA (D)" in reader.visible_text
+    assert focused_pane(pilot) == "reader"
+    assert "Completion of a new street of high-rise apartments" in notes_text(pilot)
+    assert "pyongyang-housing" in main_screen(pilot).state.read
 
 
 async def test_enter_in_sources_and_themes_toggles_filters_that_compose(
-    make_app: AppFactory,
+    running_app: Pilot[None],
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("1", "j", "enter")  # second source: KCNA
-        await settle(pilot)
-        assert set(listed_ids(pilot)) == {"pyongyang-housing", "sinuiju-greenhouse"}
-        assert "source KCNA" in status_text(pilot)
-        await pilot.press("2", "j", "enter")  # second theme: Pyongyang focus
-        await settle(pilot)
-        assert listed_ids(pilot) == ["pyongyang-housing"]
-        assert "theme Pyongyang focus" in status_text(pilot)
-        await pilot.press("enter")  # toggled off again
-        await settle(pilot)
-        assert set(listed_ids(pilot)) == {"pyongyang-housing", "sinuiju-greenhouse"}
-        await pilot.press("1", "enter")  # the cursor is still on KCNA: off again
-        await settle(pilot)
-        assert len(listed_ids(pilot)) == 6
+    pilot = running_app
+    await pilot.press("1", "j", "enter")  # second source: KCNA
+    await settle(pilot)
+    assert set(listed_ids(pilot)) == {"pyongyang-housing", "sinuiju-greenhouse"}
+    assert "source KCNA" in status_text(pilot)
+    await pilot.press("2", "j", "enter")  # second theme: Pyongyang focus
+    await settle(pilot)
+    assert listed_ids(pilot) == ["pyongyang-housing"]
+    assert "theme Pyongyang focus" in status_text(pilot)
+    await pilot.press("enter")  # toggled off again
+    await settle(pilot)
+    assert set(listed_ids(pilot)) == {"pyongyang-housing", "sinuiju-greenhouse"}
+    await pilot.press("1", "enter")  # the cursor is still on KCNA: off again
+    await settle(pilot)
+    assert len(listed_ids(pilot)) == 6
 
 
-async def test_facet_counts_follow_the_query(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"Pyongyang", "enter")
-        await settle(pilot)
-        result = main_screen(pilot).result
-        assert result is not None and result.facets.sources == {"kcna": 2, "yonhap": 1}
-        sources = main_screen(pilot).query_one("#sources")
-        rendered = app.screen.query_one("#sources").render_lines(sources.region.reset_offset)
-        text = "\n".join(strip.text for strip in rendered)
-        assert "KCNA" in text and "D    2" in text
+async def test_facet_counts_follow_the_query(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("slash", *"Pyongyang", "enter")
+    await settle(pilot)
+    result = main_screen(pilot).result
+    assert result is not None and result.facets.sources == {"kcna": 2, "yonhap": 1}
+    sources = main_screen(pilot).query_one("#sources")
+    rendered = app.screen.query_one("#sources").render_lines(sources.region.reset_offset)
+    text = "\n".join(strip.text for strip in rendered)
+    assert "KCNA" in text and "D    2" in text
 
 
 async def test_reader_scrolls_and_jumps_between_matches(make_app: AppFactory, corpus_dir) -> None:
@@ -197,116 +183,100 @@ async def test_reader_scrolls_and_jumps_between_matches(make_app: AppFactory, co
         assert reader.scroll_offset.y == 0
 
 
-async def test_r_lists_related_articles_and_x_clears_everything(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"homes", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        assert "Related to “Another 10,000 homes rise in Pyongyang”" in status_text(pilot)
-        assert listed_ids(pilot) and "pyongyang-housing" not in listed_ids(pilot)
-        assert focused_pane(pilot) == "articles"
-        await pilot.press("1", "enter")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        assert len(listed_ids(pilot)) == 6
-        assert "All articles" in status_text(pilot)
-        assert main_screen(pilot).query_one("#search", Input).value == ""
+async def test_r_lists_related_articles_and_x_clears_everything(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    await pilot.press("slash", *"homes", "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    assert "Related to “Another 10,000 homes rise in Pyongyang”" in status_text(pilot)
+    assert listed_ids(pilot) and "pyongyang-housing" not in listed_ids(pilot)
+    assert focused_pane(pilot) == "articles"
+    await pilot.press("1", "enter")
+    await settle(pilot)
+    await pilot.press("x")
+    await settle(pilot)
+    assert len(listed_ids(pilot)) == 6
+    assert "All articles" in status_text(pilot)
+    assert main_screen(pilot).query_one("#search", Input).value == ""
 
 
-async def test_u_toggles_read_and_read_rows_are_dimmed(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = main_screen(pilot)
-        await pilot.press("u")
-        assert "provinces-left-behind" in screen.state.read
-        assert "dim" in str(article_row(pilot, 0).style)
-        await pilot.press("u")
-        assert "provinces-left-behind" not in screen.state.read
-        assert "dim" not in str(article_row(pilot, 0).style)
+async def test_u_toggles_read_and_read_rows_are_dimmed(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    screen = main_screen(pilot)
+    await pilot.press("u")
+    assert "provinces-left-behind" in screen.state.read
+    assert "dim" in str(article_row(pilot, 0).style)
+    await pilot.press("u")
+    assert "provinces-left-behind" not in screen.state.read
+    assert "dim" not in str(article_row(pilot, 0).style)
 
 
-async def test_question_mark_shows_help_and_escape_closes_it(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await settle(pilot, 1)
-        assert not isinstance(app.screen, HelpScreen)
+async def test_question_mark_shows_help_and_escape_closes_it(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("question_mark")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, HelpScreen)
+    await pilot.press("escape")
+    await settle(pilot, 1)
+    assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_command_palette_reaches_filters_and_articles(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot, 1)
-        await pilot.press(*"theme: china")
-        await settle(pilot)
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert listed_ids(pilot) == ["chinese-investors-mine"]
-        await pilot.press("ctrl+p")
-        await pilot.press(*"greenhouse")
-        await pilot.pause(0.5)
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        reader = main_screen(pilot).query_one("#reader", ArticleView)
-        assert reader.article is not None and reader.article.id == "sinuiju-greenhouse"
+async def test_command_palette_reaches_filters_and_articles(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    await pilot.press("ctrl+p")
+    await settle(pilot, 1)
+    await pilot.press(*"theme: china")
+    await settle(pilot)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert listed_ids(pilot) == ["chinese-investors-mine"]
+    await pilot.press("ctrl+p")
+    await pilot.press(*"greenhouse")
+    await pilot.pause(0.5)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = main_screen(pilot).query_one("#reader", ArticleView)
+    assert reader.article is not None and reader.article.id == "sinuiju-greenhouse"
 
 
-async def test_q_quits(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("q")
-        await pilot.pause()
-        assert not app.is_running
+async def test_q_quits(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("q")
+    await pilot.pause()
+    assert not app.is_running
 
 
-async def test_ctrl_c_quits_even_from_the_search_box(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", "a", "ctrl+c")
-        await pilot.pause()
-        assert not app.is_running
+async def test_ctrl_c_quits_even_from_the_search_box(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("slash", "a", "ctrl+c")
+    await pilot.pause()
+    assert not app.is_running
 
 
-async def test_bad_query_is_a_notification_not_a_crash(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"NOT NOT a", "enter")
-        await settle(pilot)
-        assert app.is_running
-        messages = [n.message for n in app._notifications]
-        assert any("cannot understand 'NOT NOT a'" in m for m in messages)
-        assert "cannot understand" in status_text(pilot)
+async def test_bad_query_is_a_notification_not_a_crash(running_app: Pilot[None]) -> None:
+    pilot, app = running_app, running_app.app
+    await pilot.press("slash", *"NOT NOT a", "enter")
+    await settle(pilot)
+    assert app.is_running
+    messages = notifications(pilot)
+    assert any("cannot understand 'NOT NOT a'" in m for m in messages)
+    assert "cannot understand" in status_text(pilot)
 
 
-async def test_reader_highlights_follow_the_query(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"homes", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        reader = main_screen(pilot).query_one("#reader", ArticleView)
-        assert len(reader.matches) == 2
-        await pilot.press("x")
-        await settle(pilot)
-        assert reader.matches == []
-        assert reader.article is not None and reader.article.id == "pyongyang-housing"
+async def test_reader_highlights_follow_the_query(running_app: Pilot[None]) -> None:
+    pilot = running_app
+    await pilot.press("slash", *"homes", "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = main_screen(pilot).query_one("#reader", ArticleView)
+    assert len(reader.matches) == 2
+    await pilot.press("x")
+    await settle(pilot)
+    assert reader.matches == []
+    assert reader.article is not None and reader.article.id == "pyongyang-housing"

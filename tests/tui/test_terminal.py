@@ -16,6 +16,8 @@ import pytest
 
 from .pty_terminal import Terminal
 
+pytestmark = pytest.mark.slow
+
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
 
 

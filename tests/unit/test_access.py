@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from index.access import SESSION_PREFIX, UnsafeIndex
-from index.notes import NotesStore, new_annotation
 from index.paths import DataPaths
+from index.userdata.notes import NotesStore, new_annotation
 from index.workspace import ReadOnly, Workspace
 from tui.cli import main
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import read_article
+from index.content.articles import read_article
 from tests.helpers import ARTICLE, write_article
 
 GOOD = ARTICLE.format(id="good", title="A good article", body="Some text.")
@@ -168,7 +168,7 @@ def test_markup_in_text_is_kept_literally(tmp_path: Path) -> None:
 
 
 def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
-    from index.corpus import article_files
+    from index.content.files import article_files
 
     write_article(tmp_path, "good.md", GOOD)
     write_article(tmp_path, "bad.md", "---\nid: [\n---\n")

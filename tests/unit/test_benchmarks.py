@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(__file__).parents[2]
 KEYS = {
     "build_articles_per_s", "fts5_build_articles_per_s", "update_one_ms", "add_hundred_ms",

@@ -155,6 +155,7 @@ def test_bundled_briefing_is_the_default(capsys: pytest.CaptureFixture[str]) -> 
     assert [h["id"] for h in json.loads(out)["hits"]] == ["regional-policy-pyongyang-focus"]
 
 
+@pytest.mark.slow
 def test_installed_wheel_works_from_any_directory(tmp_path: Path) -> None:
     """Build the wheel, install it alone into a folder, and search from another directory."""
     project = Path(__file__).parents[2]

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import read_article
-from index.catalog import load_catalog
-from index.corpus import article_files
-from index.document import parse_body
+from index import SearchRequest
+from index.content.articles import read_article
+from index.content.body import parse_body
+from index.content.catalog import load_catalog
+from index.content.files import article_files
 from index.models import Article
 from index.paths import DataPaths, bundled_content_dir
 from index.workspace import Workspace
@@ -94,7 +95,9 @@ def test_theme_queries_agree_with_curated_themes(bundled_copy: Path, tmp_path: P
         path.write_text("".join(line for line in lines if not line.startswith("themes:")), "utf-8")
     workspace = Workspace([bundled_copy], DataPaths(tmp_path / "data"))
     workspace.sync()
-    classified = {hit.id: set(hit.themes) for hit in workspace.search("", limit=10).hits}
+    classified = {
+        hit.id: set(hit.themes) for hit in workspace.search(SearchRequest("", limit=10)).hits
+    }
     workspace.close()
     curated = {article.id: set(article.themes) for article in bundled_articles()}
     assert classified == curated
@@ -104,7 +107,7 @@ def test_bundled_briefing_lists_each_seed_under_its_themes(tmp_path: Path) -> No
     workspace = Workspace([CONTENT], DataPaths(tmp_path / "data"))
     workspace.sync()
     members = {
-        theme: {hit.id for hit in workspace.search("", theme=theme, limit=10).hits}
+        theme: {hit.id for hit in workspace.search(SearchRequest("", theme=theme, limit=10)).hits}
         for theme in workspace.themes
     }
     workspace.close()

@@ -1,9 +1,10 @@
 """The engine's fast paths answer exactly what Whoosh's own slow paths answer.
 
-postings.py and columns.py read Whoosh's posting blocks and columns directly,
-and matching.py scores with Whoosh's formula; these tests compare them with
-Whoosh's public per-document API on an index of several segments, with
-deleted documents and posting lists of many blocks.
+`engine/fast/` reads Whoosh's posting blocks and columns directly and scores
+with Whoosh's formula; these tests compare it with Whoosh's public
+per-document API on an index of several segments, with deleted documents and
+posting lists of many blocks — and force each fast path's own public-API
+fallback (`public_api_only`) to check that it gives the same answers too.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ import pytest
 from whoosh import query as wq
 
 from benchmarks.generate import documents, write_corpus
-from index.columns import field_lengths, live_docs, numeric_column
-from index.matching import matching_docs, ranked_by_terms
+from index import SearchRequest
+from index.engine.fast import public_api_only
+from index.engine.fast.columns import field_lengths, live_docs, numeric_column
+from index.engine.fast.postings import PostingReader
+from index.engine.fast.ranking import matching_docs, ranked_by_terms
 from index.paths import DataPaths
-from index.postings import PostingReader
 from index.workspace import Workspace
+
+pytestmark = pytest.mark.slow
 
 QUERIES = [
     "pyongyang",
@@ -48,15 +53,15 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         path.unlink()
     workspace.sync()
     engine = workspace.engine()
-    workspace.search("", limit=1)
-    searcher = engine._searcher
+    workspace.search(SearchRequest("", limit=1))
+    searcher = engine.searcher
     assert len(list(searcher.leaf_searchers())) > 1 and searcher.reader().has_deletions()
     yield engine
     workspace.close()
 
 
 def test_columns_read_whole_match_whoosh_per_document(engine: Any) -> None:
-    searcher = engine._searcher
+    searcher = engine.searcher
     reader = searcher.reader()
     assert live_docs(searcher) == set(reader.all_doc_ids())
     assert numeric_column(searcher, "day") == list(reader.column_reader("day"))
@@ -68,14 +73,19 @@ def test_columns_read_whole_match_whoosh_per_document(engine: Any) -> None:
 @pytest.mark.parametrize("text", QUERIES)
 def test_matching_documents_are_whoosh_s(engine: Any, text: str) -> None:
     parsed = engine.parser.parse(text)
-    postings = PostingReader(engine._searcher)
-    found = matching_docs(postings, parsed, engine._every, engine._days)
-    assert found == set(engine._searcher.docs_for_query(parsed))
+    postings = PostingReader(engine.searcher)
+    found = matching_docs(
+        postings,
+        parsed,
+        lambda: live_docs(engine.searcher),
+        lambda: numeric_column(engine.searcher, "day"),
+    )
+    assert found == set(engine.searcher.docs_for_query(parsed))
     assert found, f"{text!r} should match something in the generated corpus"
 
 
 def test_positions_are_whoosh_s(engine: Any) -> None:
-    searcher = engine._searcher
+    searcher = engine.searcher
     postings = PostingReader(searcher)
     decode = searcher.schema["body"].format.decode_positions
     for word in ("central", "pyongyang", "factori"):
@@ -118,10 +128,15 @@ def test_ranking_follows_whoosh_s_scores(engine: Any, text: str) -> None:
     Whoosh adds a constant to every document under a NOT; phrases are ranked as their words;
     a prefix that expands to one word keeps its boost.
     """
-    searcher = engine._searcher
+    searcher = engine.searcher
     parsed = engine.parser.parse(text)
     postings = PostingReader(searcher)
-    found = matching_docs(postings, parsed, engine._every, engine._days)
+    found = matching_docs(
+        postings,
+        parsed,
+        lambda: live_docs(engine.searcher),
+        lambda: numeric_column(engine.searcher, "day"),
+    )
     ranked = ranked_by_terms(postings, parsed, found, 10)
 
     reference = boosted_single_expansions(parsed, searcher.reader())
@@ -136,17 +151,37 @@ def test_ranking_follows_whoosh_s_scores(engine: Any, text: str) -> None:
 
 
 def test_the_engine_searches_a_multi_segment_index_like_whoosh(engine: Any) -> None:
-    result = engine.search("factory pyongyang", limit=5)
+    result = engine.search(SearchRequest("factory pyongyang", limit=5))
     assert result.total == len(
-        set(engine._searcher.docs_for_query(engine.parser.parse("factory pyongyang")))
+        set(engine.searcher.docs_for_query(engine.parser.parse("factory pyongyang")))
     )
     assert len(result.hits) == 5
 
 
 def test_the_posting_cache_stays_within_its_budget(engine: Any) -> None:
-    postings = PostingReader(engine._searcher, budget=300)
+    postings = PostingReader(engine.searcher, budget=300)
     for word in ("central", "pyongyang", "factori", "construct", "agricultur"):
         postings.term("body", word)
-    held = sum(len(found.ids) for found in postings._terms.values())
-    assert held == postings._held
-    assert len(postings._terms) == 1 or held <= 300
+    terms, held = postings.held
+    assert terms == 1 or held <= 300
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_public_api_fallbacks_give_the_fast_paths_answers(engine: Any, text: str) -> None:
+    searcher = engine.searcher
+    parsed = engine.parser.parse(text)
+
+    def answers() -> tuple[Any, ...]:
+        postings = PostingReader(searcher)
+        found = engine.matching(parsed)
+        ranked = ranked_by_terms(postings, parsed, found, 10)
+        positions = postings.positions("body", "factori", found)
+        columns = (live_docs(searcher), numeric_column(searcher, "day"),
+                   field_lengths(searcher, "body"))  # fmt: skip
+        return found, [(round(s, 9), d) for s, d in ranked], positions, columns
+
+    fast = answers()
+    with public_api_only():
+        fallback = answers()
+    assert fallback == fast
+    assert fast[0] and fast[1]

@@ -20,13 +20,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index.articles import article_from_bytes
-from index.notes import NotesStore, new_annotation
+from index.content.articles import article_from_bytes
 from index.paths import DataPaths
 from index.storage import WriteFailed
+from index.userdata.notes import NotesStore, new_annotation
 from index.workspace import Workspace
 
 from ..helpers import ARTICLE, BRIEFING, write_article
+
+pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTICLES = 2000

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from index.anchoring import anchor, make_target
-from index.articles import article_from_bytes
-from index.library import Importer
+from index import SearchRequest
+from index.content.articles import article_from_bytes
+from index.engine.query import QueryError
+from index.importing.library import Importer
 from index.models import SearchResult
-from index.notes import new_annotation
 from index.paths import DataPaths
-from index.query import QueryError
+from index.userdata.anchoring import anchor, make_target
+from index.userdata.notes import new_annotation
 from index.workspace import Workspace
 
 from ..conftest import FIXTURE_CORPUS, TESTS
@@ -61,7 +62,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
 def answer(workspace: Workspace, text: str, sort: str = "relevance") -> SearchResult | str:
     """The result of a search, or the message of the QueryError it raised."""
     try:
-        return workspace.search(text, sort=sort)
+        return workspace.search(SearchRequest(text, sort=sort))
     except QueryError as error:
         return str(error)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from index.gazetteer import gazetteer, romanisation_key
+from index.content.gazetteer import gazetteer, romanisation_key
 from tests.conftest import SHARED
 
 ADMIN_DIVISIONS = SHARED / "corpora" / "nk-admin-divisions.json"

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from index.articles import read_article
-from index.corpus import article_files
+from index import SearchRequest
+from index.content.articles import read_article
+from index.content.files import article_files
 from index.paths import DataPaths
 from index.workspace import Workspace
 from tests.conftest import SHARED
@@ -154,7 +155,7 @@ def test_new_sources_are_added_unrated_and_counted(
     wire = next(s for s in sources if s["id"] == "peninsula-wire")
     assert wire["grade"] == "unrated" and wire["homepage"] == "https://wire.example.com/"
     workspace.sync()
-    counts = workspace.search("", limit=1).facets.sources
+    counts = workspace.search(SearchRequest("", limit=1)).facets.sources
     assert counts["peninsula-wire"] == 1 and counts["example-net"] == 2
     assert workspace.source("peninsula-wire").name == "Peninsula Wire"
 
@@ -209,6 +210,7 @@ def expected_kcna_stories(records: list[dict[str, Any]]) -> int:
     return len({find(i) for i in range(len(with_text))})
 
 
+@pytest.mark.slow
 def test_the_whole_kcna_archive(tmp_path: Path) -> None:
     if not KCNA.is_file():
         pytest.skip("../shared/corpora is not available")
@@ -225,15 +227,15 @@ def test_the_whole_kcna_archive(tmp_path: Path) -> None:
     workspace.sync()
     total = workspace.search("").total
     assert total == len(report.imported) + 2
-    result = workspace.search("", source="kcna", limit=1)
+    result = workspace.search(SearchRequest("", source="kcna", limit=1))
     assert result.total == len(report.imported)
     first = records[0]
     hits = workspace.search(f'title:"{first["headline"]}"').hits
     assert hits and hits[0].published is not None
     assert hits[0].published.isoformat() == first["date_str"] and hits[0].source == "kcna"
-    themed = workspace.search("", theme="pyongyang-focus", source="kcna").total
+    themed = workspace.search(SearchRequest("", theme="pyongyang-focus", source="kcna")).total
     assert themed > 0
-    places = workspace.search("", source="kcna").facets.places
+    places = workspace.search(SearchRequest("", source="kcna")).facets.places
     provinces = {"North Pyongan", "South Pyongan", "South Hamgyong", "North Hamgyong", "Jagang"}
     assert provinces <= set(places)
     again = workspace.import_files([KCNA])

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index.anchoring import anchor, make_target
-from index.document import plain_text
+from index.content.body import plain_text
 from index.export import ExportFilters, annotations_jsonld, briefing_markdown
 from index.models import Annotation, Article
-from index.notes import NotesError, NotesStore, clean_tags, new_annotation
 from index.paths import DataPaths
+from index.userdata.anchoring import anchor, make_target
+from index.userdata.notes import NotesError, NotesStore, clean_tags, new_annotation
 from index.workspace import Workspace
 from tui.cli import main
 
@@ -167,6 +167,7 @@ def add_many(directory: str, worker: int, count: int) -> None:
         store.put(new_annotation("shared", f"worker {worker} note {n}", (), None))
 
 
+@pytest.mark.slow
 def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=add_many, args=(str(tmp_path), w, 25)) for w in range(2)]
@@ -185,7 +186,7 @@ SAVER = textwrap.dedent(
     import sys
     sys.path.insert(0, {project!r})
     from pathlib import Path
-    from index.notes import NotesStore, new_annotation
+    from index.userdata.notes import NotesStore, new_annotation
     store = NotesStore(Path({directory!r}))
     print("ready", flush=True)
     n = 0
@@ -196,6 +197,7 @@ SAVER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_process_killed_while_saving_leaves_a_whole_file(tmp_path: Path) -> None:
     script = SAVER.format(project=str(PROJECT), directory=str(tmp_path))
     for delay in (0.05, 0.11, 0.17, 0.23, 0.31):

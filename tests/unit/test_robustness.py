@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.indexer import Indexer
+from index.engine.indexer import Indexer
 from index.models import Snippet
 from index.paths import DataPaths
-from index.state import ReadingState, StateStore
+from index.userdata.state import ReadingState, StateStore
 from index.workspace import Workspace
 from tests.helpers import ARTICLE, write_article
 from tui.render import snippet_text

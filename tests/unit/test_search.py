@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from index.query import QueryError
+from index import SearchRequest
+from index.engine.query import QueryError
 from index.workspace import Workspace
 
 
-def ids(workspace: Workspace, query: str, **options: object) -> set[str]:
-    return {hit.id for hit in workspace.search(query, limit=50, **options).hits}
+def ids(
+    workspace: Workspace,
+    query: str,
+    source: str | None = None,
+    theme: str | None = None,
+    place: str | None = None,
+) -> set[str]:
+    request = SearchRequest(query, source, theme, place, limit=50)
+    return {hit.id for hit in workspace.search(request).hits}
 
 
 def test_words_are_stemmed_and_combined_with_and(corpus: Workspace) -> None:
@@ -63,7 +71,7 @@ def test_curated_themes_win_over_queries(corpus: Workspace) -> None:
 
 
 def test_hits_carry_fields_and_sort_by_date(corpus: Workspace) -> None:
-    result = corpus.search("", sort="date", limit=50)
+    result = corpus.search(SearchRequest("", sort="date", limit=50))
     dates = [hit.published for hit in result.hits if hit.published]
     assert dates == sorted(dates, reverse=True)
     assert result.hits[-1].id == "fisheries-no-date"
@@ -79,7 +87,7 @@ def test_snippets_give_match_offsets_not_markup(corpus: Workspace) -> None:
     assert [snippet.text[s:e] for s, e in snippet.matches] == ["excavators"]
     article = corpus.article(hit.id)
     assert article is not None
-    from index.document import plain_text
+    from index.content.body import plain_text
 
     body = plain_text(article.body)
     window = body[snippet.start : snippet.start + len(snippet.text)]
@@ -87,12 +95,12 @@ def test_snippets_give_match_offsets_not_markup(corpus: Workspace) -> None:
 
 
 def test_facets_count_the_whole_result_set(corpus: Workspace) -> None:
-    facets = corpus.search("Pyongyang", limit=1).facets
+    facets = corpus.search(SearchRequest("Pyongyang", limit=1)).facets
     assert facets.sources == {"kcna": 2, "yonhap": 1}
     assert facets.years == {"2024": 3}
     assert facets.themes["pyongyang-focus"] == 1
     # A dimension's own filter does not shrink its counts; other filters do.
-    filtered = corpus.search("Pyongyang", source="kcna", limit=1).facets
+    filtered = corpus.search(SearchRequest("Pyongyang", source="kcna", limit=1)).facets
     assert filtered.sources == {"kcna": 2, "yonhap": 1}
     assert filtered.years == {"2024": 2}
 
@@ -145,5 +153,5 @@ def test_unclosed_parenthesis_is_forgiven(corpus: Workspace) -> None:
 
 def test_match_spans_for_reader_highlighting(corpus: Workspace) -> None:
     text = "Kim Jong-un praised greenhouses and farmers."
-    spans = corpus.match_spans(text, "greenhouse farm* Kim Chong Un")
+    spans = corpus.match_spans(text, corpus.query_terms("greenhouse farm* Kim Chong Un"))
     assert [text[s:e] for s, e in spans] == ["Kim", "Jong", "un", "greenhouses", "farmers"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import normalise_name
-from index.document import parse_body
-from index.lexer import close_parentheses
+from index.content.body import parse_body
+from index.engine.analysis import normalise_name
+from index.engine.lexer import close_parentheses
+from index.engine.variants import VariantExpander
 from index.sanitize import clean_text
-from index.variants import VariantExpander
 
 
 @pytest.mark.parametrize(

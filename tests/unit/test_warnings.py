@@ -13,8 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ..conftest import FIXTURE_CORPUS
 
+pytestmark = pytest.mark.slow
 PROJECT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import pkgutil, importlib, sys

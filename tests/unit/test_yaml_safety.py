@@ -1,7 +1,7 @@
 """YAML from files a user may have been sent: safe loading only, bounded, clear messages.
 
 Every YAML file briefing reads (article front matter, notes, reading state,
-sources and themes) goes through `index.frontmatter.load_yaml`; ruff's S506
+sources and themes) goes through `index.safe_yaml.load_yaml`; ruff's S506
 rule keeps `yaml.load` out of the code.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import article_from_bytes
-from index.catalog import load_catalog
-from index.frontmatter import MAX_FRONT_MATTER_BYTES
-from index.notes import NotesError, NotesStore
-from index.state import StateStore
+from index.content.articles import article_from_bytes
+from index.content.catalog import load_catalog
+from index.content.frontmatter import MAX_FRONT_MATTER_BYTES
+from index.userdata.notes import NotesError, NotesStore
+from index.userdata.state import StateStore
 
 PROJECT = Path(__file__).resolve().parents[2]
 LAUGHS = "\n".join(
@@ -43,10 +43,10 @@ def test_an_alias_bomb_is_refused_everywhere_in_bounded_memory(tmp_path: Path) -
         f"""
         import sys
         from pathlib import Path
-        from index.articles import article_from_bytes
-        from index.catalog import load_catalog
-        from index.notes import NotesError, NotesStore
-        from index.state import StateStore
+        from index.content.articles import article_from_bytes
+        from index.content.catalog import load_catalog
+        from index.userdata.notes import NotesError, NotesStore
+        from index.userdata.state import StateStore
         bomb = {LAUGHS!r}
         root = Path({str(tmp_path)!r})
         loaded = article_from_bytes(("---\\nid: a\\ntitle: T\\nsource: s\\n" + bomb
@@ -112,7 +112,7 @@ def test_a_broken_notes_file_or_library_sources_file_is_left_untouched(tmp_path:
 
 
 def test_the_library_sources_file_is_never_overwritten_when_unreadable(tmp_path: Path) -> None:
-    from index.library import Importer
+    from index.importing.library import Importer
 
     library = tmp_path / "library"
     library.mkdir()

@@ -14,11 +14,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from index.access import UnsafeIndex
-from index.indexer import IndexBusy
-from index.query import QueryError
-from index.search import SORTS
-from index.workspace import Workspace
+from index import SORTS, BriefingError, QueryError, Workspace
 
 from .importing import cmd_import
 from .notes import cmd_export, cmd_notes
@@ -35,19 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages stay one line
     try:
         workspace = Workspace.open(args.content, args.data)
-    except UnsafeIndex as error:
-        err.print(Text(f"briefing: {error}"))
+    except BriefingError as error:
+        err.print(Text(f"briefing: {error.advice}"))
         return EXIT_FAILED
     if workspace.read_only:
         err.print(Text(f"briefing: read-only session: {workspace.read_only}; nothing is saved"))
     try:
         return int(args.handler(workspace, args, out, err))
-    except QueryError as error:
-        err.print(Text(f"briefing: {error}"))
-        return EXIT_USAGE
-    except IndexBusy as error:
-        err.print(Text(f"briefing: {error}; try again in a moment"))
-        return EXIT_FAILED
+    except BriefingError as error:  # the one root of what a user can cause: one line, no trace
+        err.print(Text(f"briefing: {error.advice}"))
+        return EXIT_USAGE if isinstance(error, QueryError) else EXIT_FAILED
     except OSError as error:
         err.print(Text(f"briefing: {error}"))
         return EXIT_FAILED
@@ -61,7 +54,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     try:
         workspace = Workspace.open(args.content, args.data)
-    except UnsafeIndex as error:
+    except BriefingError as error:
         Console(stderr=True, highlight=False, soft_wrap=True).print(Text(f"briefing: {error}"))
         return EXIT_FAILED
     try:

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from index.workspace import Workspace
+from index import Workspace
 
 if TYPE_CHECKING:
-    from index.library import ImportReport
+    from index import ImportReport
 
 from .output import EXIT_FAILED, EXIT_OK, plural, sync_with_progress
 

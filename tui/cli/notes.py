@@ -12,10 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from index.export import ExportFilters, annotations_jsonld, briefing_markdown
+from index import ExportFilters, Workspace, annotations_jsonld, atomic_write_text, briefing_markdown
 from index.models import Annotation
-from index.storage import atomic_write_text
-from index.workspace import Workspace
 
 from .output import EXIT_OK, ensure_index, plural
 

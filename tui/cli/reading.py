@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from index import SearchRequest, Workspace
 from index.models import SearchHit, SearchResult
-from index.workspace import Workspace
 
 from ..render import article_renderable, format_date, snippet_text, source_label, theme_names
 from .output import (
@@ -39,12 +39,14 @@ Names match their other spellings (content/variants.yaml): Kim Chong Un finds Ki
 def cmd_search(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
     ensure_index(workspace, err)
     result = workspace.search(
-        " ".join(args.query),
-        source=args.source,
-        theme=args.theme,
-        place=args.place,
-        sort=args.sort,
-        limit=args.limit,
+        SearchRequest(
+            " ".join(args.query),
+            source=args.source,
+            theme=args.theme,
+            place=args.place,
+            sort=args.sort,
+            limit=args.limit,
+        )
     )
     if args.json:
         print(json.dumps(search_json(result, workspace), ensure_ascii=False, indent=2))
@@ -93,7 +95,7 @@ def cmd_show(workspace: Workspace, args: argparse.Namespace, out: Console, err: 
 
 def cmd_sources(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
     ensure_index(workspace, err)
-    counts = workspace.search("", limit=1, snippets=False).facets.sources
+    counts = workspace.search(SearchRequest("", limit=1, snippets=False)).facets.sources
     ids = list(workspace.sources) + sorted(set(counts) - set(workspace.sources))
     rows = [(workspace.source(source_id), counts.get(source_id, 0)) for source_id in ids]
     if args.json:
@@ -134,7 +136,7 @@ def cmd_themes(workspace: Workspace, args: argparse.Namespace, out: Console, err
     data = []
     for theme in workspace.themes.values():
         limit = listed or max(1, workspace.engine().article_count)
-        result = workspace.search("", theme=theme.id, limit=limit, snippets=False)
+        result = workspace.search(SearchRequest("", theme=theme.id, limit=limit, snippets=False))
         data.append((theme, result))
     if args.json:
         payload = [

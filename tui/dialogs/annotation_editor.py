@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from index.notes import clean_tags
+from index import clean_tags
 
 from .confirm import Confirm
 
@@ -33,8 +33,8 @@ class AnnotationEditor(ModalScreen[NoteDraft | None]):
     # Not priority bindings: the keys must reach the focused field in order, after any
     # characters typed just before them, or a fast Ctrl+S would save without them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
+        Binding("escape", "cancel", "Cancel", id="editor.cancel"),
     ]
 
     def __init__(self, quote: str | None, note: str = "", tags: tuple[str, ...] = ()) -> None:

@@ -14,7 +14,9 @@ from textual.widgets import Input, Static
 
 
 class ExportPath(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel")
+    ]
 
     def __init__(self, default: str, what: str) -> None:
         super().__init__()

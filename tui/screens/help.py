@@ -1,4 +1,4 @@
-"""The help screen: the whole keymap, from `tui.keymap`."""
+"""The help screen: every key, from the live bindings (see `tui.keymap`)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,20 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keymap import KEYMAP
-
 
 def keymap_table() -> Table:
+    from ..keymap import KEYMAP, bindings, entry_keys  # the keymap imports every screen
+
+    bound = bindings()
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for number, (section, keys) in enumerate(KEYMAP):
+    for number, (section, entries) in enumerate(KEYMAP):
         if number:
             table.add_row("", "")
         table.add_row(Text(section, style="bold underline"), "")
-        for key, description in keys:
-            table.add_row(Text(key), Text(description))
+        for entry in entries:
+            table.add_row(Text(entry_keys(entry, bound)), Text(entry.description))
     return table
 
 
@@ -32,9 +33,9 @@ class HelpScreen(ModalScreen[None]):
     """Every key, grouped by where it works. Esc, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -32,7 +32,7 @@ class MoreWanted(Message):
 class ArticleList(PaneList):
     """Rows of title, source · date · theme marks, and (with a query) the best snippet."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open", id="articles.open")]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

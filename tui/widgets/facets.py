@@ -33,7 +33,9 @@ class FacetPane(PaneList):
     """Shared behaviour: Enter toggles the highlighted value as a filter."""
 
     KIND = ""
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Toggle filter")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Toggle filter", id="facets.toggle")
+    ]
 
     def on_option_list_option_selected(self, event: PaneList.OptionSelected) -> None:
         event.stop()

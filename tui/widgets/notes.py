@@ -53,11 +53,11 @@ class NotesModeToggled(Message):
 
 class NotesList(PaneList):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Go to"),
-        Binding("e", "act('edit')", "Edit"),
-        Binding("d", "act('delete')", "Delete"),
-        Binding("z", "undo", "Undo delete"),
-        Binding("t", "toggle_mode", "All notes"),
+        Binding("enter", "select", "Go to", id="notes.jump"),
+        Binding("e", "act('edit')", "Edit", id="notes.edit"),
+        Binding("d", "act('delete')", "Delete", id="notes.delete"),
+        Binding("z", "undo", "Undo delete", id="notes.undo"),
+        Binding("t", "toggle_mode", "All notes", id="notes.all"),
     ]
 
     def on_option_list_option_selected(self, event: PaneList.OptionSelected) -> None:

@@ -24,9 +24,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index.document import Document, parse_body
+from index import Document, parse_body, sentence_spans
 from index.models import Article, Source, Theme
-from index.sentences import sentence_spans
 
 from ..render import article_header, block_text
 
@@ -58,18 +57,20 @@ class ArticleView(ScrollView, can_focus=True):
     """Shows one article with a sentence cursor; see the module docstring for keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "down", "Down", show=False),
-        Binding("k,up", "up", "Up", show=False),
-        Binding("J", "paragraph(1)", "Next paragraph", show=False),
-        Binding("K", "paragraph(-1)", "Previous paragraph", show=False),
-        Binding("space,pagedown", "page(1)", "Page down", show=False),
-        Binding("b,pageup", "page(-1)", "Page up", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
-        Binding("v", "select", "Select"),
-        Binding("a", "annotate", "Annotate"),
-        Binding("A", "annotate_article", "Note article", show=False),
-        Binding("escape", "cancel_selection", "Cancel selection"),
+        Binding("j,down", "down", "Down", show=False, id="reader.down"),
+        Binding("k,up", "up", "Up", show=False, id="reader.up"),
+        Binding("J", "paragraph(1)", "Next paragraph", show=False, id="reader.paragraph_next"),
+        Binding(
+            "K", "paragraph(-1)", "Previous paragraph", show=False, id="reader.paragraph_previous"
+        ),
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("g,home", "top", "Top", show=False, id="reader.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
+        Binding("v", "select", "Select", id="reader.select"),
+        Binding("a", "annotate", "Annotate", id="reader.annotate"),
+        Binding("A", "annotate_article", "Note article", show=False, id="reader.annotate_article"),
+        Binding("escape", "cancel_selection", "Cancel selection", id="reader.cancel_selection"),
     ]
 
     def __init__(self, **kwargs: object) -> None:

@@ -12,7 +12,9 @@ from textual.widgets import Input
 class SearchBox(Input):
     """An Input that tells the screen when the user leaves it with Esc."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Leave search", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave search", show=False, id="search.leave")
+    ]
 
     class Left(Message):
         """Esc was pressed in the box."""

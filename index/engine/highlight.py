@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from whoosh.support.charset import accent_map
 
+from ..models import QueryTerms, Snippet
 from .analysis import stem_word
-from .models import Snippet
 
 SNIPPET_CHARS = 220
 LEAD_CHARS = 200
@@ -60,6 +60,11 @@ def match_spans(
                 spans.append((at, at + len(term)))
                 at = folded.find(term, at + 1)
     return sorted(set(spans))
+
+
+def spans_of(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
+    """Where a parsed query's terms occur in `text` (see `match_spans`)."""
+    return match_spans(text, terms.stems, terms.prefixes) if terms else []
 
 
 def snippets(text: str, spans: list[tuple[int, int]], count: int = 2) -> list[Snippet]:

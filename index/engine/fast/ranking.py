@@ -1,5 +1,8 @@
 """Which documents match a query, and the best of them, as cheaply as Whoosh allows.
 
+Relies on Whoosh 2.7.4 (pinned in constraints.txt) for BM25F's per-field `_field_B`;
+with another version, the B of a field comes from a scorer, through the public API.
+
 Whoosh walks its matchers document by document in Python. For the set of all
 matches (needed for totals and facets) it is much faster to read each leaf's
 posting list a block at a time (see postings.py) and combine the leaves with
@@ -24,6 +27,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.times import long_to_datetime
 
+from . import public_only
 from .postings import PostingReader
 
 
@@ -209,12 +213,21 @@ def ranked_by_terms(
         allowed = candidates if within is None else candidates & within
         # BM25: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average length))
         scale = boost * searcher.idf(fieldname, text) * (k1 + 1)
-        b = weighting._field_B.get(fieldname, weighting.B)
+        b = _field_b(weighting, searcher, fieldname, text)
         norms = postings.norms(fieldname, k1, b, searcher.avg_field_length(fieldname) or 1)
         for docnum, tf in zip(found.ids, found.weights, strict=True):
             if docnum in allowed:
                 scores[docnum] = current(docnum, 0.0) + scale * tf / (tf + norms[docnum])
     return best_of(scores, candidates, limit)
+
+
+def _field_b(weighting: BM25F, searcher: Any, fieldname: str, text: Any) -> float:
+    """BM25's B for a field: Whoosh 2.7.4 keeps per-field values in `_field_B`; the public
+    way is to ask for a scorer of the term, which carries it."""
+    field_b = getattr(weighting, "_field_B", None)
+    if isinstance(field_b, dict) and not public_only():
+        return float(field_b.get(fieldname, weighting.B))
+    return float(weighting.scorer(searcher, fieldname, text).B)
 
 
 def best_of(scores: dict[int, float], candidates: set[int], limit: int) -> list[tuple[float, int]]:

@@ -10,21 +10,18 @@ read is never overwritten: the session goes on without saving and says why.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .frontmatter import FrontMatterError, load_yaml
-from .storage import atomic_write_text, file_lock
+from ..errors import StateError, YamlError
+from ..safe_yaml import load_yaml
+from ..storage import atomic_write_text, file_lock
 
 HEADER = "# briefing's reading state. Safe to edit while briefing is closed, or to delete.\n"
-
-
-class StateError(RuntimeError):
-    """The state file exists but cannot be read; it will not be overwritten."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +35,46 @@ class ReadingState:
     def with_read(self, article_id: str, read: bool) -> ReadingState:
         marks = self.read | {article_id} if read else self.read - {article_id}
         return replace(self, read=frozenset(marks))
+
+
+def apply_read_changes(read: Iterable[str], changes: Mapping[str, bool]) -> frozenset[str]:
+    """`read` with each change (article id → read?) applied, later changes winning."""
+    marks = set(read)
+    for article_id, is_read in changes.items():
+        if is_read:
+            marks.add(article_id)
+        else:
+            marks.discard(article_id)
+    return frozenset(marks)
+
+
+class PendingMarks:
+    """Read and unread marks set in this session and not yet saved.
+
+    A save takes them (`take`); if it fails they are put back under any made
+    since (`put_back`); when it succeeds, `merged` applies the ones made since
+    it began to the marks it wrote, which include other instances' changes.
+    """
+
+    def __init__(self) -> None:
+        self._changes: dict[str, bool] = {}
+
+    def mark(self, article_id: str, read: bool) -> None:
+        self._changes[article_id] = read
+
+    def take(self) -> dict[str, bool]:
+        changes, self._changes = self._changes, {}
+        return changes
+
+    def put_back(self, changes: Mapping[str, bool]) -> None:
+        self._changes = {**changes, **self._changes}
+
+    def merged(self, written: ReadingState) -> frozenset[str]:
+        return apply_read_changes(written.read, self._changes)
+
+    @property
+    def unsaved(self) -> dict[str, bool]:
+        return dict(self._changes)
 
 
 @dataclass
@@ -77,13 +114,7 @@ class StateStore:
                 self.writable = False
                 self.problem = str(error)
                 return None
-            read = set(on_disk.read)
-            for article_id, is_read in read_changes.items():
-                if is_read:
-                    read.add(article_id)
-                else:
-                    read.discard(article_id)
-            merged = replace(state, read=frozenset(read))
+            merged = replace(state, read=apply_read_changes(on_disk.read, read_changes))
             atomic_write_text(self.path, HEADER + yaml.safe_dump(_to_yaml(merged), sort_keys=False))
             return merged
 
@@ -96,7 +127,7 @@ class StateStore:
             raise StateError(f"{self.path}: cannot be read ({error})") from None
         try:
             data, _lines = load_yaml(text)
-        except FrontMatterError as error:
+        except YamlError as error:
             where = f"{self.path}:{error.line}" if error.line else str(self.path)
             raise StateError(f"{where}: {error.message}") from None
         if data is None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .gazetteer import gazetteer
+from ..content.gazetteer import gazetteer
 
 KOREAN_SURNAMES = (
     "Kim Ri Pak Choe Jo Jang Kang Han O Yun Ryu Hong So Sin Hwang Jong Mun Ho Kwon Song "

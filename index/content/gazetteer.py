@@ -13,6 +13,7 @@ District" is never Hwasong County).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,8 +21,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-
-from .analysis import normalise_name
 
 SUFFIXES = {"county": "County", "city": "City", "district": "District", "province": "Province"}
 _FOLDS = (("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "j"), ("b", "p"), ("d", "t"),
@@ -44,7 +43,8 @@ class Place:
 
 def romanisation_key(name: str) -> str:
     """A key equal for the common romanisations of one Korean place name."""
-    key = re.sub(r"[^a-z]", "", normalise_name(name))
+    decomposed = unicodedata.normalize("NFKD", name.lower())  # ŏ → o + breve, dropped below
+    key = "".join(ch for ch in decomposed if "a" <= ch <= "z")
     for before, after in _FOLDS:
         key = key.replace(before, after)
     return re.sub(r"(.)\1+", r"\1", key)
@@ -151,6 +151,8 @@ def _fits(place: Place, suffix: str) -> bool:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    text = resources.files("index").joinpath("data/gazetteer.yaml").read_text(encoding="utf-8")
+    text = (
+        resources.files("index.content").joinpath("data/gazetteer.yaml").read_text(encoding="utf-8")
+    )
     data = yaml.safe_load(text)
     return Gazetteer(data["places"], data.get("needs_suffix", []))

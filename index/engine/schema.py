@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from . import whoosh_fixes  # noqa: F401  (applied on import)
 from .analysis import PieceTokenizer, normalise_name, text_analyzer
+from .fast import fixes  # noqa: F401  (applied on import)
 
 SCHEMA_VERSION = 9
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""

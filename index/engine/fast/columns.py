@@ -19,6 +19,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from . import public_only
+
 
 def live_docs(searcher: Searcher) -> set[int]:
     """The numbers of every document that is not deleted."""
@@ -27,6 +29,8 @@ def live_docs(searcher: Searcher) -> set[int]:
         reader = subsearcher.reader()
         count = reader.doc_count_all()
         try:
+            if public_only():
+                raise AttributeError("the public API was asked for")
             deleted = {offset + d for d in reader._perdoc.deleted_docs()}
         except AttributeError:
             found.update(offset + d for d in reader.all_doc_ids())
@@ -60,6 +64,8 @@ def numeric_column(searcher: Searcher, fieldname: str) -> list[int]:
 
 def _raw_numbers(reader: Any, fieldname: str) -> tuple[Any, int] | None:
     """A segment's numeric column as stored (an array) and its default; None if not readable."""
+    if public_only():
+        return None
     try:
         if not reader._perdoc.has_column(fieldname):
             return None
@@ -94,6 +100,8 @@ def field_lengths(searcher: Searcher, fieldname: str) -> list[int]:
 
 def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
     """A segment's length column as raw bytes; None when it cannot be read that way."""
+    if public_only():
+        return None
     try:
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
     except AttributeError:

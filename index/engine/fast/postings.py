@@ -26,7 +26,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
-from . import columns
+from . import columns, public_only
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Block:
 
 def _blocks(matcher: Any, values: bool) -> Iterator[Block]:
     """The postings of a fresh matcher, block by block."""
-    if type(matcher) is W3LeafMatcher and hasattr(matcher, "_read_data"):
+    if type(matcher) is W3LeafMatcher and hasattr(matcher, "_read_data") and not public_only():
         while matcher.is_active():
             matcher._read_data()
             ids = matcher._data[0]
@@ -80,7 +80,8 @@ def segment_postings(
         return
     matcher = reader.postings(fieldname, text)
     deleted: frozenset[int] = frozenset()
-    if isinstance(matcher, FilterMatcher) and getattr(matcher, "_exclude", False):
+    fast = not public_only()
+    if fast and isinstance(matcher, FilterMatcher) and getattr(matcher, "_exclude", False):
         deleted = frozenset(matcher._ids)
         matcher = matcher.child
     for block in _blocks(matcher, values):
@@ -140,6 +141,11 @@ class PostingReader:
             self._held -= len(self._terms.pop(oldest).ids)
         return found
 
+    @property
+    def held(self) -> tuple[int, int]:
+        """(terms, postings) kept for the next queries."""
+        return len(self._terms), self._held
+
     def docs(self, fieldname: str, text: Any) -> set[int]:
         """The documents holding a term."""
         return set(self.term(fieldname, text).ids)
@@ -150,7 +156,8 @@ class PostingReader:
         if postings.values is None:
             return {}
         format_ = self.searcher.schema[fieldname].format
-        decode = _decode_positions if type(format_) is Positions else format_.decode_positions
+        fast = type(format_) is Positions and not public_only()
+        decode = _decode_positions if fast else format_.decode_positions
         return {
             d: decode(value)
             for d, value in zip(postings.ids, postings.values, strict=True)

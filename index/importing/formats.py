@@ -17,8 +17,8 @@ from typing import Any
 
 import feedparser
 
-from .articles import parse_article
-from .document import parse_body
+from ..content.articles import parse_article
+from ..content.body import parse_body
 from .htmltext import extract, html_to_text
 from .incoming import Incoming, make_incoming, parse_date
 

@@ -19,9 +19,10 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser
 
+from ..errors import QueryError
+from ..models import Theme
 from .analysis import normalise_name
 from .lexer import close_parentheses, field_names
-from .models import Theme
 from .schema import DEFAULT_FIELDS, FIELD_BOOSTS
 from .variants import VariantExpander
 
@@ -42,10 +43,6 @@ USER_FIELDS = (
 
 DATE_HELP = "write dates as 2024, 2024-03 or 2024-03-15, ranges as date:[2024-01 to 2024-03]"
 SYNTAX_HELP = "check for a dangling AND/OR/NOT or an operator with nothing to act on"
-
-
-class QueryError(ValueError):
-    """A query that cannot be understood; the message says why, in the user's terms."""
 
 
 class QueryParser:

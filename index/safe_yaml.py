@@ -1,42 +1,18 @@
-"""Splitting a Markdown file into YAML front matter and body, with line numbers.
+"""Reading YAML safely: the one way briefing parses any YAML file.
 
-YAML is parsed only with a SafeLoader subclass that is stricter still: duplicate
-keys and aliases are refused (an article never needs them, and aliases are how
-"billion laughs" documents blow up), and oversized front matter is rejected
-before parsing. Errors carry the line in the file, not in the YAML fragment.
+Only a SafeLoader subclass that is stricter still: duplicate keys and aliases
+are refused (no file of ours needs them, and aliases are how "billion laughs"
+documents blow up), timestamps stay text so the fields holding them can
+validate them with a clear message, and errors carry the line in the file.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-MAX_FRONT_MATTER_BYTES = 64 * 1024
-_OPENING = re.compile(r"\A---[ \t]*\r?\n")
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-
-
-class FrontMatterError(ValueError):
-    """The front matter cannot be read; `line` is 1-based in the whole file."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-@dataclass(frozen=True)
-class FrontMatter:
-    data: dict[str, Any]
-    key_lines: dict[Any, int]
-    """The file line of each top-level key, for messages about a field."""
-    body: str
-    body_line: int
-    """The file line where the body starts."""
-
+from .errors import YamlError
 
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML when available
 
@@ -96,14 +72,14 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else None
         problem = error.problem or error.context or "invalid YAML"
-        raise FrontMatterError(f"invalid YAML: {problem}", line) from None
+        raise YamlError(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
-        raise FrontMatterError(f"invalid YAML: {error}") from None
+        raise YamlError(f"invalid YAML: {error}") from None
     except RecursionError:
-        raise FrontMatterError("invalid YAML: nested too deeply") from None
+        raise YamlError("invalid YAML: nested too deeply") from None
     except (ValueError, TypeError, AttributeError, OverflowError) as error:
         # PyYAML's constructors raise these on some values (huge numbers, bad tags).
-        raise FrontMatterError(f"invalid YAML: {error}") from None
+        raise YamlError(f"invalid YAML: {error}") from None
     finally:
         loader.dispose()
     return data, key_lines
@@ -117,27 +93,6 @@ def _refuse_aliases(text: str, first_line: int) -> None:
         for event in yaml.parse(text, Loader=_SafeBase):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + first_line if event.start_mark else None
-                raise FrontMatterError("invalid YAML: aliases (*name) are not allowed", line)
+                raise YamlError("invalid YAML: aliases (*name) are not allowed", line)
     except yaml.YAMLError:
         return  # a syntax error: reported with its line when the text is loaded
-
-
-def parse_front_matter(text: str) -> FrontMatter:
-    """Split `text` into its front matter mapping and body."""
-    opening = _OPENING.match(text)
-    if not opening:
-        raise FrontMatterError("no front matter: the file must start with a '---' line", 1)
-    closing = _CLOSING.search(text, opening.end())
-    if not closing:
-        raise FrontMatterError("front matter is not closed by a '---' line", 1)
-    yaml_text = text[opening.end() : closing.start()]
-    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-        raise FrontMatterError(
-            f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", 1
-        )
-    data, key_lines = load_yaml(yaml_text, first_line=2)
-    if not isinstance(data, dict):
-        raise FrontMatterError("front matter must be a mapping of field: value", 2)
-    body_start = closing.end() + 1
-    body_line = text.count("\n", 0, body_start) + 1
-    return FrontMatter(data, key_lines, text[body_start:], body_line)

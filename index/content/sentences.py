@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .document import Document
+from .body import Document
 
 _END = re.compile(r"""[.!?。！？]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u3131-\ud7a3]|\s*$)|[。！？]""")
 _ABBREVIATIONS = frozenset(

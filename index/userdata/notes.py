@@ -19,20 +19,17 @@ from typing import Any
 
 import yaml
 
-from .frontmatter import FrontMatterError, load_yaml
-from .models import Annotation, TextTarget
-from .sanitize import clean_text
-from .storage import atomic_write_text, file_lock
+from ..errors import NotesError, YamlError
+from ..models import Annotation, TextTarget
+from ..safe_yaml import load_yaml
+from ..sanitize import clean_text
+from ..storage import atomic_write_text, file_lock
 
 NOTES_SUFFIX = ".yaml"
 HEADER = (
     "# briefing annotations for one article. Human-readable and safe to edit by hand\n"
     "# while briefing is closed; keep it valid YAML. target: W3C Web Annotation selector.\n"
 )
-
-
-class NotesError(RuntimeError):
-    """A notes file cannot be read (one line: file, line, problem). It is left untouched."""
 
 
 def now() -> str:
@@ -190,7 +187,7 @@ def _read(path: Path, article_id: str) -> list[Annotation]:
         raise NotesError(f"{path}: cannot be read ({error.strerror or error})") from None
     try:
         data, _lines = load_yaml(text)
-    except FrontMatterError as error:
+    except YamlError as error:
         where = f"{path}:{error.line}" if error.line else str(path)
         raise NotesError(f"{where}: {error.message}; left untouched") from None
     if data is None:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import FrontMatterError, load_yaml
-from .models import Problem, Source, Theme
-from .sanitize import clean_value
+from ..errors import YamlError
+from ..models import Problem, Source, Theme
+from ..safe_yaml import load_yaml
+from ..sanitize import clean_value
 
 SOURCES_FILE = "sources.yaml"
 THEMES_FILE = "themes.yaml"
@@ -59,7 +60,7 @@ def _entries(path: Path, catalog: Catalog) -> list[tuple[Any, int | None]]:
     except OSError as error:
         catalog.problems.append(Problem(path, None, f"cannot read: {error.strerror or error}"))
         return []
-    except FrontMatterError as error:
+    except YamlError as error:
         catalog.problems.append(Problem(path, error.line, error.message))
         return []
     if data is None:

@@ -26,16 +26,18 @@ from typing import Any
 
 import yaml
 
-from .articles import read_article
-from .catalog import SOURCES_FILE, load_catalog
-from .corpus import ARTICLES_DIR, article_files
-from .document import escape_markdown, parse_body
+from ..content.articles import read_article
+from ..content.body import escape_markdown, parse_body
+from ..content.catalog import SOURCES_FILE, load_catalog
+from ..content.files import ARTICLES_DIR, article_files
+from ..content.frontmatter import parse_front_matter
+from ..errors import YamlError
+from ..models import Source
+from ..safe_yaml import load_yaml
+from ..storage import atomic_write_text
 from .enrich import detect_language, find_organizations, find_people, find_places
 from .formats import files_under, read_file
-from .frontmatter import FrontMatterError, load_yaml, parse_front_matter
 from .incoming import Incoming, canonical_url, slug, text_key, url_host
-from .models import Source
-from .storage import atomic_write_text
 
 ImportProgress = Callable[[int, int, str], None]
 """Called with (files done, files to do, the file being read)."""
@@ -268,8 +270,8 @@ class Importer:
         if path.exists():
             try:
                 loaded, _lines = load_yaml(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, FrontMatterError) as error:
-                reason = error.message if isinstance(error, FrontMatterError) else str(error)
+            except (OSError, UnicodeDecodeError, YamlError) as error:
+                reason = error.message if isinstance(error, YamlError) else str(error)
                 why = f"new sources not added: {reason}; left untouched"
                 report.failed.append((str(path), why))
                 return

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .sanitize import clean_text
+from ..sanitize import clean_text
 
 TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ocid)$")
 

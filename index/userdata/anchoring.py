@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from .models import Anchored, Annotation, TextTarget
+from ..models import Anchored, Annotation, TextTarget
 
 CONTEXT_CHARS = 32
 FUZZY_THRESHOLD = 0.75

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .document import plain_text
-from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter
-from .models import Article, KeyPoint, Problem
-from .sanitize import clean_text, clean_value
+from ..errors import YamlError
+from ..models import Article, KeyPoint, Problem
+from ..sanitize import clean_text, clean_value
+from .body import plain_text
+from .frontmatter import FrontMatter, parse_front_matter
 
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 REQUIRED_FIELDS = ("id", "title", "source")
@@ -69,7 +70,7 @@ def parse_article(text: str, path: Path) -> LoadedArticle:
     """Validate the text of an article file; `path` is used for messages and kept on the article."""
     try:
         front = parse_front_matter(clean_text(text))
-    except FrontMatterError as error:
+    except YamlError as error:
         return _failed(path, error.line, error.message)
     data = clean_value(front.data)
     assert isinstance(data, dict)

@@ -1,0 +1,54 @@
+"""The fields an article becomes in the index, with the user's annotations on it.
+
+Every text value passes the sanitiser. Name lists (places, people…) are stored
+comma-separated, the form the schema's keyword fields split; notes and their
+tags are searchable as free text (`notes`), and annotation tags also join the
+article's own in `tags`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from ..content.body import plain_text
+from ..models import Annotation, Article
+from ..sanitize import clean_text
+from .schema import NAME_FIELDS
+
+
+def document_fields(article: Article, annotations: Iterable[Annotation] = ()) -> dict[str, Any]:
+    """The Whoosh document for an article and the user's annotations on it."""
+    annotations = list(annotations)
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "path": str(article.path),
+        "title": clean_text(article.title),
+        "summary": clean_text(article.summary),
+        "body": clean_text(plain_text(article.body)),
+        "source": clean_text(article.source),
+        "kind": clean_text(article.kind),
+        "language": clean_text(article.language),
+        "year": str(article.published.year) if article.published else "undated",
+        "day": article.published.toordinal() if article.published else 0,
+        "month": article.published.strftime("%Y-%m") if article.published else "undated",
+        "themes": name_list(article.themes),
+        "curated": "yes" if article.themes else "no",
+    }
+    for name in NAME_FIELDS:
+        fields[name] = name_list(getattr(article, name))
+    note_tags = [tag for annotation in annotations for tag in annotation.tags]
+    fields["tags"] = name_list((*article.tags, *note_tags))
+    notes = [a.note for a in annotations if a.note]
+    fields["notes"] = clean_text("\n\n".join([*notes, " ".join(note_tags)]).strip())
+    names = (*article.places, *article.people, *article.organizations, *article.tags)
+    fields["context"] = clean_text("\n".join([article.summary, *names, fields["notes"]]))
+    if article.published:
+        fields["published"] = dt.datetime.combine(article.published, dt.time())
+    return fields
+
+
+def name_list(names: Iterable[str]) -> str:
+    """Names as one comma-separated value (a comma inside a name becomes a space)."""
+    return ", ".join(clean_text(name).replace(",", " ") for name in names)

@@ -1,0 +1,295 @@
+"""Answering queries: ranked hits with snippets, facet counts, suggestions, related articles.
+
+One searcher is kept open and refreshed only when the index changes. A
+request is parsed once; the parsed query gives the matching documents (read
+a block of postings at a time, see `fast/`), the facets (`facets.py`), the
+ranked page and the terms its snippets highlight. The result carries those
+terms, so the article on screen is highlighted without parsing the query again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+
+from ..access import check_index_dir
+from ..errors import QueryError
+from ..models import SORTS, QueryTerms, SearchHit, SearchRequest, SearchResult, Snippet
+from . import highlight
+from .analysis import normalise_name
+from .facets import FacetSets, build_facet_sets
+from .fast.postings import PostingReader
+from .fast.ranking import matching_docs, ranked_by_terms
+from .query import QueryParser
+from .spelling import suggest_query
+
+SUGGEST_BELOW = 3
+"""Offer a "did you mean" when a query finds fewer articles than this."""
+MATCH_CACHE = 64
+"""Queries whose matching documents are remembered (paging, filter changes, typing back)."""
+PARSE_CACHE = 128
+"""Query texts whose parsed form is remembered (typing back and forth, paging)."""
+PROSE_FIELDS = frozenset({"title", "summary", "body", "context", "notes"})
+log = logging.getLogger(__name__)
+
+
+class SearchEngine:
+    """Searches an open index. Thread-safe: calls are serialised."""
+
+    def __init__(self, ix: FileIndex, parser: QueryParser, index_dir: os.PathLike[str]) -> None:
+        self._ix = ix
+        self._index_dir = Path(index_dir)
+        self._identity = _dir_identity(index_dir)
+        self._searcher: Searcher = ix.searcher()
+        self.parser = parser
+        self._lock = threading.RLock()
+        self._sets: FacetSets | None = None
+        self._matches: dict[str, set[int]] = {}
+        self._parsed: OrderedDict[str, wq.Query] = OrderedDict()
+        self._postings = PostingReader(self._searcher)
+
+    # -- lifecycle --------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Pick up changes to the index; True when something changed."""
+        with self._lock:
+            identity = _dir_identity(self._index_dir)
+            if identity != self._identity:  # rebuilt and swapped in
+                check_index_dir(self._index_dir)
+                try:
+                    reopened = whoosh_index.open_dir(str(self._index_dir))
+                    fresh = reopened.searcher()
+                except Exception as error:  # mid-swap or damaged: keep searching what we have
+                    log.info("index not reopened yet: %s", error)
+                    return False
+                self._ix, self._identity = reopened, identity
+            elif self._searcher.up_to_date():
+                return False
+            else:  # a new searcher, closing the old: Whoosh's refresh() leaks dropped segments
+                try:
+                    fresh = self._ix.searcher()
+                except Exception as error:
+                    log.info("index not refreshed yet: %s", error)
+                    return False
+            self._searcher.close()
+            self._searcher = fresh
+            self.clear_caches()
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+
+    @property
+    def article_count(self) -> int:
+        with self._lock:
+            return int(self._searcher.doc_count())
+
+    @property
+    def theme_errors(self) -> dict[str, str]:
+        """Themes whose query cannot be run, with the message."""
+        with self._lock:
+            return dict(self._facet_sets().theme_errors)
+
+    # -- searching ----------------------------------------------------------------
+
+    def parse(self, text: str) -> wq.Query:
+        """The parsed query for `text`, remembered (a keystroke parses it only once)."""
+        with self._lock:
+            parsed = self._parsed.get(text)
+            if parsed is None:
+                parsed = self.parser.parse(text)
+                self._parsed[text] = parsed
+                if len(self._parsed) > PARSE_CACHE:
+                    self._parsed.popitem(last=False)
+            else:
+                self._parsed.move_to_end(text)
+            return parsed
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Articles matching the request's query and every filter, best first (or newest)."""
+        if request.sort not in SORTS:
+            raise QueryError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
+        with self._lock:
+            parsed = self.parse(request.query)
+            sets = self._facet_sets()
+            matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
+            if request.place:
+                place = wq.Term("places", normalise_name(request.place))
+                matching = matching & self._docs(place)
+            final, facets = sets.counts(matching, request.source, request.theme)
+            terms = query_terms(parsed)
+            hits = self._page(parsed, terms, final, request) if final else ()
+            text = request.query
+            suggestion = self._suggest(text, len(final)) if text.strip() else None
+            return SearchResult(text, len(final), hits, facets, suggestion, terms)
+
+    def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
+        """Articles most like this one (more-like-this over title and body)."""
+        with self._lock:
+            docnum = self._searcher.document_number(id=article_id)
+            if docnum is None:
+                return ()
+            stored = self._searcher.stored_fields(docnum)
+            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            results = self._searcher.more_like(docnum, "body", text=text, top=limit, numterms=25)
+            return tuple(
+                self._hit(hit.docnum, float(hit.score or 0.0), hit.fields(), ()) for hit in results
+            )
+
+    def stored(self, article_id: str) -> dict[str, Any] | None:
+        """The stored fields of one article, or None when it is not indexed."""
+        with self._lock:
+            return self._searcher.document(id=article_id)
+
+    def terms(self, query_text: str) -> QueryTerms:
+        """What a query looks for in prose; empty for a query that cannot be understood."""
+        try:
+            return query_terms(self.parse(query_text))
+        except QueryError:
+            return QueryTerms()
+
+    # -- internals ----------------------------------------------------------------
+
+    def _docs(self, parsed: wq.Query) -> set[int]:
+        """The documents matching a query, remembered until the index changes."""
+        key = repr(parsed)
+        cached = self._matches.get(key)
+        if cached is not None:
+            return cached
+        try:
+            found = matching_docs(self._postings, parsed, self._every, self._days)
+        except Exception as error:  # e.g. a phrase on a field without positions
+            raise QueryError(f"cannot run this query: {error}") from None
+        if len(self._matches) >= MATCH_CACHE:
+            self._matches.pop(next(iter(self._matches)))
+        self._matches[key] = found
+        return found
+
+    def _every(self) -> set[int]:
+        return self._facet_sets().every
+
+    def _days(self) -> list[int]:
+        return self._facet_sets().days
+
+    @property
+    def searcher(self) -> Searcher:
+        """The open Whoosh searcher (for the engine's own tests and benchmarks)."""
+        return self._searcher
+
+    def matching(self, parsed: wq.Query) -> set[int]:
+        """The document numbers a parsed query matches, read afresh (no remembered answers)."""
+        with self._lock:
+            return matching_docs(PostingReader(self._searcher), parsed, self._every, self._days)
+
+    def clear_caches(self) -> None:
+        """Forget remembered matches, postings and facet sets (benchmarks measure cold queries)."""
+        with self._lock:
+            self._matches.clear()
+            self._postings = PostingReader(self._searcher)
+            self._sets = None
+
+    def _facet_sets(self) -> FacetSets:
+        if self._sets is None:
+            self._sets = build_facet_sets(self._searcher, self.parser, self._docs, self._index_dir)
+        return self._sets
+
+    def _page(
+        self, parsed: wq.Query, terms: QueryTerms, allowed: set[int], request: SearchRequest
+    ) -> tuple[SearchHit, ...]:
+        wanted = request.offset + request.limit
+        if request.sort == "date" or isinstance(parsed, wq.Every):
+            ranked = newest(allowed, self._facet_sets().days, wanted)
+        else:
+            # The matches are known: score just them, term by term (exact, where
+            # Whoosh's collector, skipping blocks by quality, can miss a better one).
+            ranked = ranked_by_terms(self._postings, parsed, allowed, wanted)
+        page = []
+        for score, docnum in ranked[request.offset : wanted]:
+            fields = self._searcher.stored_fields(docnum)
+            found: list[Snippet] = []
+            if request.snippets:
+                body = fields.get("body", "")
+                found = highlight.snippets(body, highlight.spans_of(body, terms))
+            page.append(self._hit(docnum, score, fields, found))
+        return tuple(page)
+
+    def _hit(
+        self, docnum: int, score: float, fields: dict[str, Any], snippets: Sequence[Snippet]
+    ) -> SearchHit:
+        published = fields.get("published")
+        return SearchHit(
+            id=fields["id"],
+            title=fields.get("title", ""),
+            source=fields.get("source", ""),
+            published=published.date() if isinstance(published, dt.datetime) else None,
+            themes=self._facet_sets().themes_of(docnum),
+            score=score,
+            snippets=tuple(snippets),
+        )
+
+    def _suggest(self, text: str, found: int) -> str | None:
+        if found >= SUGGEST_BELOW:
+            return None
+        suggestion = suggest_query(self._searcher, text)
+        if suggestion is None:
+            return None
+        try:
+            better = len(self._docs(self.parse(suggestion)))
+        except QueryError:
+            return None
+        return suggestion if better > found else None
+
+
+def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float, int]]:
+    """The `limit` most recent documents, as (0, docnum); earlier documents first on ties."""
+    if not docs:
+        return []
+    threshold = heapq.nlargest(limit, map(days.__getitem__, docs))[-1]  # plain ints: fast
+    chosen = sorted((-days[d], d) for d in docs if days[d] >= threshold)
+    return [(0.0, docnum) for _day, docnum in chosen[:limit]]
+
+
+def query_terms(parsed: Any) -> QueryTerms:
+    """The analysed words and prefixes a query looks for in prose, for highlighting."""
+    stems: set[str] = set()
+    prefixes: list[str] = []
+    for node in _leaves(parsed):
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname not in PROSE_FIELDS:
+            continue
+        if isinstance(node, wq.Prefix):
+            prefixes.append(str(node.text))
+        elif isinstance(node, wq.Phrase):
+            stems.update(str(word) for word in node.words)
+        elif isinstance(node, wq.Term):
+            stems.add(str(node.text))
+    return QueryTerms(frozenset(stems), tuple(dict.fromkeys(prefixes)))
+
+
+def _leaves(node: Any) -> Iterable[Any]:
+    if node.is_leaf():
+        yield node
+    else:
+        for child in node.children():
+            yield from _leaves(child)
+
+
+def _dir_identity(path: os.PathLike[str]) -> tuple[int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (stat.st_dev, stat.st_ino)

@@ -1,0 +1,45 @@
+"""What the reading room's flows (searching, annotating, indexing) need of its screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from rich.text import Text
+from textual.message import Message
+from textual.notifications import SeverityLevel
+
+from index import ReadingState, Workspace
+from index.models import Article
+
+
+class Host(Protocol):
+    """The main screen as its flows see it."""
+
+    workspace: Workspace
+    open_article: Article | None
+    state: ReadingState
+    index_ready: bool
+    activity: str
+    error: str
+    marks: dict[str, Text]
+    """Each theme's coloured mark, for list rows."""
+
+    def tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+             timeout: float | None = None) -> None: ...  # fmt: skip
+
+    def in_thread(self, group: str, work: Callable[[], Message | None], exclusive: bool) -> None:
+        """Run `work` in a thread worker of `group` and post the message it returns."""
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def refresh_status(self) -> None: ...
+
+    def run_search(self) -> None: ...
+
+    def open_article_by_id(self, article_id: str, quiet: bool = False) -> None: ...
+
+    def action_focus_pane(self, pane: str) -> None: ...
+
+    def results_shown(self) -> None:
+        """Called after each first page of results is on screen."""

@@ -1,0 +1,170 @@
+"""Searching from the reading room: the query as you type, results, facets, related.
+
+`SearchFlow` is held by the main screen, which forwards the search messages
+to it. One keystroke in the search box, hop by hop: `Input.Changed` →
+(debounce) → `run` starts a search worker with a `SearchRequest` and the
+open article → `tasks.search` runs `Workspace.search` (the query parsed
+once) and finds the result's terms in the open article → `SearchFinished`
+→ `finished` updates the list, facets, status line and the Reader's
+highlights. No hop goes back to a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.screen import Screen
+from textual.timer import Timer
+
+from index import SearchRequest
+from index.models import Article, QueryTerms, SearchHit, SearchResult
+
+from .. import tasks
+from ..messages import RelatedFound, SearchFailed, SearchFinished
+from ..widgets.article_list import ArticleList
+from ..widgets.facets import SourcesPane, ThemesPane
+from ..widgets.reader import ArticleView
+from .host import Host
+
+PAGE = 50
+DEBOUNCE = 0.15
+
+
+class SearchFlow:
+    """The current search and its results; older answers are ignored."""
+
+    def __init__(self, host: Host, screen: Screen[None]) -> None:
+        self.host = host
+        self.screen = screen
+        self.result: SearchResult | None = None
+        """The last first page of results shown."""
+        self.related_to: Article | None = None
+        self._request = 0
+        self._debounce: Timer | None = None
+
+    def typed(self) -> None:
+        """The query changed: search once the typing pauses."""
+        self.related_to = None
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.screen.set_timer(DEBOUNCE, self.run)
+
+    def submitted(self) -> None:
+        """Enter in the box: search now if a search is waiting for the typing to pause."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self.run()
+
+    def request_for(self, offset: int = 0) -> SearchRequest:
+        """The search the screen shows: the query and filters of the current state."""
+        state = self.host.state
+        return SearchRequest(state.query, state.source, state.theme, limit=PAGE, offset=offset)
+
+    def run(self) -> None:
+        """A fresh search for the current query and filters."""
+        if self.host.index_ready:
+            self._request += 1
+            work = partial(tasks.search, self.host.workspace, self.request_for(), self._request,
+                           self.host.open_article)  # fmt: skip
+            self.host.in_thread("search", work, True)
+
+    def more(self, loaded: int) -> None:
+        """The next page of the list on screen (ignored if a newer search replaces it)."""
+        if self.related_to is None and self.host.index_ready:
+            request = self.request_for(offset=loaded)
+            work = partial(tasks.search, self.host.workspace, request, self._request, None)
+            self.host.in_thread("page", work, True)
+
+    def terms_for(self, query: str) -> QueryTerms | None:
+        """The parsed terms of the last search when it was for `query`."""
+        result = self.result
+        return result.terms if result is not None and result.query == query else None
+
+    def finished(self, message: SearchFinished) -> None:
+        if message.request != self._request or self.related_to is not None:
+            return
+        host = self.host
+        result = message.result
+        if not message.append:
+            self.result = result
+        host.error = ""
+        with_snippets = bool(host.state.query.strip())
+        self.show_hits(result.hits, result.total, with_snippets, append=message.append)
+        if not message.append:
+            self.show_facets(result)
+            reader = self.screen.query_one(ArticleView)
+            shown = reader.article.id if reader.article else None
+            if message.matches is not None and message.article_id == shown:
+                reader.set_matches(message.matches)
+            if result.suggestion and result.total == 0:
+                host.error = f"nothing found; did you mean “{result.suggestion}”?"
+        host.refresh_status()
+        if not message.append:
+            host.results_shown()
+
+    def failed(self, message: SearchFailed) -> None:
+        if message.request != self._request:
+            return
+        if message.message != self.host.error:
+            self.host.tell(message.message, title="Query", severity="error", timeout=4)
+        self.host.error = message.message
+        self.host.refresh_status()
+
+    # -- related articles ----------------------------------------------------------------
+
+    def related(self, article: Article) -> None:
+        self.host.activity = "finding related articles…"
+        self.host.refresh_status()
+        self._request += 1
+        work = partial(tasks.related, self.host.workspace, article, PAGE, self._request)
+        self.host.in_thread("related", work, True)
+
+    def related_found(self, message: RelatedFound) -> None:
+        if message.request != self._request:
+            return
+        self.related_to = message.article
+        self.host.activity = ""
+        self.show_hits(message.hits, len(message.hits), empty_message="No related articles.")
+        self.host.action_focus_pane("articles")
+        self.host.refresh_status()
+
+    def leave_related(self) -> bool:
+        """Back from related articles to the search; False when not showing them."""
+        if self.related_to is None:
+            return False
+        self.related_to = None
+        self.run()
+        return True
+
+    # -- showing --------------------------------------------------------------------------
+
+    def show_hits(
+        self,
+        hits: Iterable[SearchHit],
+        total: int,
+        with_snippets: bool = False,
+        append: bool = False,
+        empty_message: str = "No articles match.",
+    ) -> None:
+        host = self.host
+        self.screen.query_one(ArticleList).show(
+            hits, total, read=host.state.read, sources=host.workspace.sources,
+            marks=host.marks, with_snippets=with_snippets, append=append,
+            empty_message=empty_message,
+        )  # fmt: skip
+
+    def show_facets(self, result: SearchResult | None) -> None:
+        facets = result.facets if result else None
+        host = self.host
+        self.screen.query_one(SourcesPane).show(
+            host.workspace.sources, facets.sources if facets else {}, host.state.source
+        )
+        self.screen.query_one(ThemesPane).show(
+            host.workspace.themes,
+            facets.themes if facets else {},
+            facets.theme_months if facets else {},
+            host.marks,
+            host.state.theme,
+            facets.months if facets else (),
+        )
