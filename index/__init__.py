@@ -49,15 +49,16 @@ from .errors import (  # noqa: E402
 from .export import ExportFilters, annotations_jsonld, briefing_markdown  # noqa: E402
 from .models import SORTS, SearchRequest  # noqa: E402
 from .paths import DataPaths  # noqa: E402
+from .sanitize import clean_text  # noqa: E402
 from .storage import atomic_write_text  # noqa: E402
 from .userdata.notes import clean_tags  # noqa: E402
 from .userdata.state import PendingMarks, ReadingState, StateStore  # noqa: E402
 from .workspace import Workspace  # noqa: E402
 
 if TYPE_CHECKING:
-    from .importing.library import ImportProgress, ImportReport
+    from .importing.library import ImportProgress, ImportReport, ImportStatus
 
-_LAZY = {"ImportProgress", "ImportReport"}
+_LAZY = {"ImportProgress", "ImportReport", "ImportStatus"}
 """Names whose module (the importers: feeds, HTML) loads only when first used."""
 
 
@@ -79,6 +80,7 @@ __all__ = [
     "ImportBusy",
     "ImportProgress",
     "ImportReport",
+    "ImportStatus",
     "IndexBusy",
     "LockTimeout",
     "NotesError",
@@ -99,6 +101,7 @@ __all__ = [
     "atomic_write_text",
     "briefing_markdown",
     "clean_tags",
+    "clean_text",
     "parse_body",
     "plain_text",
     "sentence_spans",

@@ -62,10 +62,11 @@ def check_index_dir(index_dir: Path) -> None:
                 f"{path} belongs to another user (uid {info.st_uid}); not loading an index "
                 f"others wrote: remove {index_dir} and it is rebuilt from your content"
             )
-        if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o022:
+        if info.st_mode & 0o022 and (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            mode = "700" if stat.S_ISDIR(info.st_mode) else "600"
             raise UnsafeIndex(
                 f"{path} can be written by other users; not loading an index others could "
-                f"change: run `chmod 700 {path}` (or remove it to rebuild)"
+                f"change: run `chmod {mode} {path}` (or remove {index_dir} to rebuild)"
             )
     if holder.st_uid != me:
         raise UnsafeIndex(

@@ -12,6 +12,8 @@ against the standard types keeps working.
 
 from __future__ import annotations
 
+from .sanitize import clean_text
+
 
 class BriefingError(Exception):
     """A failure with a message for a person: `str()` is the message, `hint` what to do."""
@@ -19,10 +21,11 @@ class BriefingError(Exception):
     hint: str = ""
 
     def __init__(self, message: str, hint: str = "") -> None:
+        message = clean_text(message)  # messages quote file names, queries, ids: untrusted
         super().__init__(message)
         self.message = message
         if hint:
-            self.hint = hint
+            self.hint = clean_text(hint)
 
     def __str__(self) -> str:
         return self.message
@@ -90,7 +93,9 @@ class WriteFailed(BriefingError, OSError):
 
     def __init__(self, errno: int | None, reason: str, filename: str) -> None:
         OSError.__init__(self, errno, reason, filename)
-        self.message = f"cannot write {filename}: {reason}; the previous version is kept"
+        self.message = clean_text(
+            f"cannot write {filename}: {reason}; the previous version is kept"
+        )
 
     def __str__(self) -> str:
         return self.message

@@ -137,6 +137,10 @@ class Facets:
 
 
 SORTS = ("relevance", "date")
+MAX_QUERY_CHARS = 2000
+"""Longest query accepted; a longer one is refused with a message (and cut when restored)."""
+MAX_WORD_CHARS = 200
+"""Longest single word of a query accepted (no word of an article is longer)."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,8 @@ class Annotation:
     """ISO 8601 time, UTC."""
     updated: str
     target: TextTarget | None = None
+    extra: dict[str, object] = field(default_factory=dict, hash=False)
+    """Keys of the notes file this version of briefing does not know, kept as they were."""
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,11 @@ class DataPaths:
         return self.root / "library"
 
     @property
+    def import_cache(self) -> Path:
+        """What the content folders hold (ids, URL and text digests), for de-duplication."""
+        return self.root / "import-known.json"
+
+    @property
     def notes_dir(self) -> Path:
         """The user's annotations, one YAML file per article."""
         return self.root / "notes"

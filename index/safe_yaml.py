@@ -4,6 +4,14 @@ Only a SafeLoader subclass that is stricter still: duplicate keys and aliases
 are refused (no file of ours needs them, and aliases are how "billion laughs"
 documents blow up), timestamps stay text so the fields holding them can
 validate them with a clear message, and errors carry the line in the file.
+
+Before anything is built from a document, its events are read once (LibYAML's
+parser is iterative, so this is safe on any input) and the document is
+refused if it is larger than MAX_YAML_BYTES, nests deeper than MAX_DEPTH or
+holds an alias. Building a deeply nested value recurses in C: PyYAML 6.0.3
+crashes the process (SIGSEGV) at about 30,000 levels, which a 58 KB file
+reaches; no file of ours nests deeper than a handful of levels, so this
+bound holds whatever the parser underneath does.
 """
 
 from __future__ import annotations
@@ -15,6 +23,12 @@ import yaml
 from .errors import YamlError
 
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML when available
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted (ours use at most four levels)."""
+MAX_YAML_BYTES = 32 * 1024 * 1024
+"""Largest YAML document read (a reading state with 100,000 read marks is about 6 MB)."""
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 class StrictSafeLoader(_SafeBase):
@@ -54,7 +68,7 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
 
     `first_line` is the file line where `text` begins, so errors point into the file.
     """
-    _refuse_aliases(text, first_line)
+    _check_shape(text, first_line)
     loader = StrictSafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -85,14 +99,30 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Any, int]]:
     return data, key_lines
 
 
-def _refuse_aliases(text: str, first_line: int) -> None:
-    """Aliases (`*name`) can multiply a small file into a huge value: refuse them."""
-    if "*" not in text:
-        return
+def _check_shape(text: str, first_line: int) -> None:
+    """Refuse a document too large, too deeply nested, or holding aliases (see the docstring)."""
+    if len(text) > MAX_YAML_BYTES // 4 and len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise YamlError(f"larger than {MAX_YAML_BYTES // 1024 // 1024} MB; not read", None)
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_SafeBase):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + first_line if event.start_mark else None
+                    raise YamlError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep", line)
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + first_line if event.start_mark else None
                 raise YamlError("invalid YAML: aliases (*name) are not allowed", line)
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):  # LibYAML's own, lower limit on flow levels
+            mark = error.problem_mark
+            line = mark.line + first_line if mark else None
+            raise YamlError(
+                f"invalid YAML: nested more than {MAX_DEPTH} levels deep", line
+            ) from None
         return  # a syntax error: reported with its line when the text is loaded
+    except yaml.YAMLError:
+        return

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,20 +74,18 @@ def file_lock(path: Path, timeout: float = 10.0) -> Iterator[None]:
     """Hold an exclusive lock on `path` (created if needed) for the duration of the block.
 
     Waits up to `timeout` seconds, then raises LockTimeout naming the holder's pid.
+    The wait is a blocking `flock` (in a helper thread, so it can time out), not
+    polling: the kernel wakes the waiter as soon as the holder lets go, so two
+    busy writers take turns instead of one starving the other.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = _read_holder(fd)
-                    raise LockTimeout(f"{path} is held by {holder}") from None
-                time.sleep(0.05)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not _wait_for_lock(fd, timeout):
+                raise LockTimeout(f"{path} is held by {_read_holder(fd)}") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:
@@ -96,6 +95,68 @@ def file_lock(path: Path, timeout: float = 10.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _wait_for_lock(fd: int, timeout: float) -> bool:
+    """Block on the lock of `fd` for up to `timeout` seconds; True once it is held.
+
+    The blocking call runs in a daemon thread on a duplicate of the descriptor
+    (the same open file, so the same lock). If the time runs out first, the
+    thread lets the lock go again the moment it gets it.
+    """
+    waiter = os.dup(fd)
+    got = threading.Event()
+    state = {"abandoned": False}
+    guard = threading.Lock()
+
+    def wait() -> None:
+        try:
+            fcntl.flock(waiter, fcntl.LOCK_EX)
+            with guard:
+                if state["abandoned"]:
+                    fcntl.flock(waiter, fcntl.LOCK_UN)
+                    return
+                got.set()
+        except OSError:
+            pass
+        finally:
+            os.close(waiter)
+
+    threading.Thread(target=wait, name="lock-wait", daemon=True).start()
+    if got.wait(timeout):
+        return True
+    with guard:
+        if got.is_set():
+            return True
+        state["abandoned"] = True
+    return False
+
+
+STALE_TEMP_SECONDS = 60.0
+"""A temp file of an atomic write older than this was left by a process killed mid-save."""
+
+
+def remove_stale_temp_files(directory: Path) -> int:
+    """Remove `.<name>.*.tmp` files of atomic writes killed midway; how many were removed.
+
+    A write takes milliseconds, so a temp file a minute old belongs to no one.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _read_holder(fd: int) -> str:

@@ -17,6 +17,7 @@ from .access import check_index_dir, remove_session, session_paths, write_proble
 from .content.articles import LoadedArticle, read_article
 from .content.body import plain_text
 from .content.catalog import THEMES_FILE, Catalog, load_catalog
+from .content.files import ARTICLES_DIR
 from .engine.highlight import spans_of
 from .engine.indexer import Indexer, Progress, SyncReport
 from .engine.query import QueryParser
@@ -38,7 +39,7 @@ from .models import (
     Theme,
 )
 from .paths import DataPaths, resolve_paths
-from .storage import file_lock
+from .storage import file_lock, remove_stale_temp_files
 from .userdata.anchoring import anchor, make_target
 from .userdata.notes import NotesStore, new_annotation
 
@@ -85,6 +86,14 @@ class Workspace:
         self._engine: SearchEngine | None = None
         self._lock = threading.Lock()
         self._closed = False
+        if not self.read_only:
+            self._tidy()
+
+    def _tidy(self) -> None:
+        """Remove the temp files of atomic writes that a killed process left behind."""
+        library = self.data.library_dir
+        for folder in (self.data.root, self.data.notes_dir, library, library / ARTICLES_DIR):
+            remove_stale_temp_files(folder)
 
     @classmethod
     def open(cls, content: str | Path | None = None, data: str | Path | None = None) -> Workspace:
@@ -149,6 +158,7 @@ class Workspace:
         for article_id, notes in self.notes.everything():
             if isinstance(notes, NotesError):
                 found.append(Problem(self.notes.path(article_id), None, str(notes)))
+        found += self.notes.problems()
         engine = self._engine
         if engine is not None:
             for theme_id, message in engine.theme_errors.items():
@@ -293,7 +303,8 @@ class Workspace:
         try:  # one import at a time, so the second sees the first's articles as duplicates
             target.mkdir(parents=True, exist_ok=True)
             with file_lock(target / IMPORT_LOCK, timeout=IMPORT_WAIT):
-                importer = Importer(target, self.content_dirs, source)
+                cache = self.data.import_cache if into is None else None
+                importer = Importer(target, self.content_dirs, source, cache)
                 report = importer.run(paths, progress)
         except LockTimeout as error:
             raise ImportBusy(f"another import into {target} is running: {error}") from None

@@ -19,7 +19,12 @@ from ..sanitize import clean_text, clean_value
 from .body import plain_text
 from .frontmatter import FrontMatter, parse_front_matter
 
-ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
+"""What an article id may be (use `fullmatch`: it names the article's file)."""
+MAX_ARTICLE_CHARS = 5_000_000
+"""The most text an article holds (about 5 MB); `briefing import` cuts a longer one."""
+MAX_ARTICLE_BYTES = 4 * MAX_ARTICLE_CHARS + (1 << 20)
+"""The largest article file read: its text at four bytes a character, and front matter."""
 REQUIRED_FIELDS = ("id", "title", "source")
 TEXT_FIELDS = ("kind", "language", "date_note", "url", "via", "summary", "original")
 LIST_FIELDS = ("credits", "tags", "themes", "places", "people", "organizations", "automatic")
@@ -45,7 +50,8 @@ class LoadedArticle:
 def read_article(path: Path) -> LoadedArticle:
     """Read and validate one article file."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as error:
         return _failed(path, None, f"cannot read: {error.strerror or error}")
     return article_from_bytes(raw, path)
@@ -53,6 +59,8 @@ def read_article(path: Path) -> LoadedArticle:
 
 def article_from_bytes(raw: bytes, path: Path) -> LoadedArticle:
     """Validate the bytes of an article file (already read, e.g. to hash them)."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        return _failed(path, None, f"larger than {MAX_ARTICLE_BYTES // (1 << 20)} MB; not read")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -84,6 +92,9 @@ def parse_article(text: str, path: Path) -> LoadedArticle:
         field_line = front.key_lines.get(error.field, 2)
         return LoadedArticle(None, (*problems, Problem(path, field_line, str(error))))
     body_text = plain_text(article.body)
+    if len(body_text) > MAX_ARTICLE_CHARS:
+        message = f"its text is longer than {MAX_ARTICLE_CHARS:,} characters; not read"
+        return LoadedArticle(None, (*problems, Problem(path, front.body_line, message)))
     if not body_text.strip():
         return LoadedArticle(None, (*problems, Problem(path, front.body_line, "the body is empty")))
     for point in article.key_points:
@@ -104,7 +115,7 @@ def _build_article(data: dict[str, Any], front: FrontMatter, path: Path) -> Arti
         if data.get(name) in (None, ""):
             raise _FieldError(name, f"missing required field {name!r}")
     article_id = _text(data, "id")
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         raise _FieldError(
             "id", f"id {article_id!r} must be lowercase letters, digits, '.', '_' or '-'"
         )

@@ -5,6 +5,8 @@ caption, quotes, list items, code). Their text, joined by blank lines, is the
 article's *plain text*: what is indexed, what snippet offsets and annotation
 offsets refer to, and what the reader shows, so a character offset means the
 same thing everywhere. Raw HTML is not interpreted; it stays literal text.
+Markdown decodes character references (`&#x202E;`, `&amp;`), so every piece
+of text passes the sanitiser again after decoding.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from ..sanitize import clean_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -138,7 +142,7 @@ class _DocumentBuilder:
                 )
                 marker = ""
             elif kind in ("fence", "code_block"):
-                self._add("code", token.content.rstrip("\n"), 0, "", ())
+                self._add("code", clean_text(token.content).rstrip("\n"), 0, "", ())
 
     def _next_marker(self) -> str:
         current = self.lists[-1]
@@ -185,10 +189,11 @@ def _inline_text(children: list[Token]) -> tuple[str, tuple[Span, ...]]:
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline", "html_inline"):
+            content = clean_text(child.content)  # entities are decoded by now: &#x202E; too
             if kind == "code_inline":
-                spans.append(Span(length, length + len(child.content), "code"))
-            parts.append(child.content)
-            length += len(child.content)
+                spans.append(Span(length, length + len(content), "code"))
+            parts.append(content)
+            length += len(content)
         elif kind == "softbreak":
             parts.append(" ")
             length += 1
@@ -196,7 +201,7 @@ def _inline_text(children: list[Token]) -> tuple[str, tuple[Span, ...]]:
             parts.append("\n")
             length += 1
         elif kind == "image":
-            alt = child.content or "".join(c.content for c in child.children or [])
+            alt = clean_text(child.content or "".join(c.content for c in child.children or []))
             parts.append(alt)
             length += len(alt)
         elif kind.endswith("_open") and kind[:-5] in _INLINE_STYLES:

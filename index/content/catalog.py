@@ -23,7 +23,8 @@ SOURCES_FILE = "sources.yaml"
 THEMES_FILE = "themes.yaml"
 VARIANTS_FILE = "variants.yaml"
 GRADES = ("A", "B", "C", "D", "E", "F", "unrated")
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+"""What a source or theme id may be (use `fullmatch`)."""
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _mapping_with_id(
         catalog.problems.append(Problem(path, line, "each entry must be a mapping"))
         return None
     entry_id = item.get("id")
-    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+    if not isinstance(entry_id, str) or not SOURCE_ID.fullmatch(entry_id):
         catalog.problems.append(
             Problem(path, line, "each entry needs an 'id' of lowercase letters, digits, '-'")
         )

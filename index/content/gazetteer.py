@@ -41,6 +41,7 @@ class Place:
     """The province-level unit it belongs to (itself for provinces)."""
 
 
+@lru_cache(maxsize=65_536)
 def romanisation_key(name: str) -> str:
     """A key equal for the common romanisations of one Korean place name."""
     decomposed = unicodedata.normalize("NFKD", name.lower())  # ŏ → o + breve, dropped below

@@ -20,6 +20,11 @@ from .analysis import stem_word
 
 SNIPPET_CHARS = 220
 LEAD_CHARS = 200
+MAX_SPANS = 10_000
+"""Matches found in one article at most (the Reader highlights these)."""
+SNIPPET_SPANS = 200
+"""Matches considered when choosing snippets: the first ones are enough."""
+CHUNK_CHARS = 65_536
 WORD_REACH = 24
 """How far a snippet edge may move to reach a word boundary (unspaced scripts have none)."""
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -36,15 +41,49 @@ def _pattern(stems: frozenset[str], prefixes: frozenset[str]) -> re.Pattern[str]
 
 
 def match_spans(
-    text: str, stems: Iterable[str], prefixes: Iterable[str] = ()
+    text: str, stems: Iterable[str], prefixes: Iterable[str] = (), limit: int = MAX_SPANS
 ) -> list[tuple[int, int]]:
-    """(start, end) of every word in `text` whose stem is in `stems` or starts a prefix."""
+    """(start, end) of the first `limit` words in `text` whose stem is in `stems` or
+    that start with a prefix, in order.
+
+    The text is read a chunk at a time and reading stops at `limit`, so the
+    cost depends on where the matches are, not on how long the article is.
+    """
     stems, prefixes = frozenset(stems), frozenset(prefixes)
-    spans: list[tuple[int, int]] = []
-    folded = text.lower().translate(accent_map)
-    if len(folded) != len(text):  # folding changed offsets: search the text as it is
-        folded = text.lower()
     pattern = _pattern(stems, prefixes)
+    cjk = [term for term in stems | prefixes if _CJK.search(term)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text) and len(spans) < limit:
+        end = _chunk_end(text, start)
+        spans += _chunk_spans(text[start:end], start, pattern, stems, prefixes, cjk)
+        start = end
+    return sorted(set(spans))[:limit]
+
+
+def _chunk_end(text: str, start: int) -> int:
+    """Where the chunk from `start` ends: CHUNK_CHARS on, at a space (words stay whole)."""
+    end = start + CHUNK_CHARS
+    if end >= len(text):
+        return len(text)
+    space = text.rfind(" ", start + CHUNK_CHARS // 2, end)
+    newline = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+    cut = max(space, newline)
+    return cut + 1 if cut >= 0 else end
+
+
+def _chunk_spans(
+    chunk: str,
+    offset: int,
+    pattern: re.Pattern[str] | None,
+    stems: frozenset[str],
+    prefixes: frozenset[str],
+    cjk: list[str],
+) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    folded = chunk.lower().translate(accent_map)
+    if len(folded) != len(chunk):  # folding changed offsets: search the text as it is
+        folded = chunk.lower()
     if pattern is not None:
         for match in pattern.finditer(folded):
             word = match.group()
@@ -52,19 +91,18 @@ def match_spans(
             if stemmed in stems or any(
                 stemmed.startswith(p) or word.startswith(p) for p in prefixes
             ):
-                spans.append((match.start(), match.end()))
-    for term in stems | prefixes:
-        if _CJK.search(term):
-            at = folded.find(term)
-            while at >= 0:
-                spans.append((at, at + len(term)))
-                at = folded.find(term, at + 1)
-    return sorted(set(spans))
+                spans.append((offset + match.start(), offset + match.end()))
+    for term in cjk:
+        at = folded.find(term)
+        while at >= 0:
+            spans.append((offset + at, offset + at + len(term)))
+            at = folded.find(term, at + 1)
+    return spans
 
 
-def spans_of(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
+def spans_of(text: str, terms: QueryTerms, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
     """Where a parsed query's terms occur in `text` (see `match_spans`)."""
-    return match_spans(text, terms.stems, terms.prefixes) if terms else []
+    return match_spans(text, terms.stems, terms.prefixes, limit) if terms else []
 
 
 def snippets(text: str, spans: list[tuple[int, int]], count: int = 2) -> list[Snippet]:

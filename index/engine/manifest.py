@@ -138,12 +138,20 @@ class ManifestStore:
 
     # -- the index's own files --------------------------------------------------------
 
-    def index_files(self) -> dict[str, int]:
-        """The index's own files (not ours, not Whoosh's lock) and their sizes."""
+    def index_files(self, private: bool = False) -> dict[str, int]:
+        """The index's own files (not ours, not Whoosh's lock) and their sizes.
+
+        With `private`, each is also made readable and writable by the user alone
+        (Whoosh creates them with the umask's permissions).
+        """
         found: dict[str, int] = {}
         with os.scandir(self.data.index_dir) as entries:
             for entry in entries:
                 name = entry.name
+                if private and entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    if info.st_mode & 0o077:
+                        os.chmod(entry.path, 0o600)
                 if not (name.startswith(("briefing-", ".")) or name.endswith("LOCK")):
                     found[name] = entry.stat().st_size
         return found
@@ -166,5 +174,5 @@ class ManifestStore:
 
     def record_index_files(self) -> None:
         """Write down the index's files as they are now, just after a commit."""
-        text = json.dumps(self.index_files(), separators=(",", ":"))
+        text = json.dumps(self.index_files(private=True), separators=(",", ":"))
         atomic_write_text(self.data.index_files, text, durable=False)

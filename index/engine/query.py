@@ -20,9 +20,9 @@ from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser
 
 from ..errors import QueryError
-from ..models import Theme
+from ..models import MAX_QUERY_CHARS, MAX_WORD_CHARS, Theme
 from .analysis import normalise_name
-from .lexer import close_parentheses, field_names
+from .lexer import close_parentheses, field_names, lexemes
 from .schema import DEFAULT_FIELDS, FIELD_BOOSTS
 from .variants import VariantExpander
 
@@ -71,9 +71,19 @@ class QueryParser:
 
     def parse(self, text: str, expand: bool = True) -> wq.Query:
         """The query for `text`; an empty text matches every article."""
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(
+                f"the query is {len(text):,} characters long; the most is {MAX_QUERY_CHARS:,}"
+            )
         text = close_parentheses(" ".join(text.split()))
         if not text:
             return wq.Every()
+        longest = max((word for _kind, word in lexemes(text)), key=len)
+        if len(longest) > MAX_WORD_CHARS:
+            raise QueryError(
+                f"a word of {len(longest):,} characters ({longest[:20]}…) is longer than "
+                f"{MAX_WORD_CHARS}: no article has one"
+            )
         for name in field_names(text):
             if name not in self._known_fields:
                 known = ", ".join(sorted(self._known_fields))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content.articles import article_from_bytes
+from ..content.articles import MAX_ARTICLE_BYTES, article_from_bytes
 from ..content.files import article_entries
 from ..models import Article, Problem
 from .manifest import Entry
@@ -56,7 +56,7 @@ def read_file(path: str, old: Entry | None = None) -> ScannedFile | None:
     try:
         stat = os.stat(path)
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_ARTICLE_BYTES + 1)  # a larger file is refused, unread
     except OSError:
         return None
     digest = hashlib.sha256(raw).hexdigest()

@@ -222,7 +222,8 @@ class SearchEngine:
             found: list[Snippet] = []
             if request.snippets:
                 body = fields.get("body", "")
-                found = highlight.snippets(body, highlight.spans_of(body, terms))
+                spans = highlight.spans_of(body, terms, highlight.SNIPPET_SPANS)
+                found = highlight.snippets(body, spans)
             page.append(self._hit(docnum, score, fields, found))
         return tuple(page)
 

@@ -16,6 +16,8 @@ from .analysis import stem_word, text_analyzer
 from .lexer import is_plain_word, lexemes
 
 SPELLING_FIELDS = ("body", "title")
+LONGEST_CORRECTED = 30
+"""Longer words are never corrected (the cost of a fuzzy lookup grows with the word)."""
 _ANALYZER = text_analyzer()
 
 
@@ -39,6 +41,8 @@ def suggest_query(searcher: Any, text: str) -> str | None:
 
 
 def _correct_word(searcher: Any, reader: Any, word: str) -> str | None:
+    if len(word) > LONGEST_CORRECTED:
+        return None  # no real word is this long, and edit distance over it is slow
     stemmed = stem_word(word)
     if not stemmed or " " in stemmed or not stemmed.isascii() or not stemmed.isalpha():
         return None  # stop words, numbers, several words and non-Latin script are left alone

@@ -59,6 +59,11 @@ KNOWN_ORGANIZATIONS = (
     "Rodong Sinmun", "United Nations", "UN Security Council", "UN", "IAEA",
     "Organization and Guidance Department", "Daily NK", "Yonhap",
 )  # fmt: skip
+_KNOWN = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n) for n in sorted(KNOWN_ORGANIZATIONS, key=len, reverse=True))
+    + r")\b"
+)
 ORGANIZATION_WORDS = (
     "Committee", "Commission", "Ministry", "Department", "Party", "Army", "Association",
     "Union", "Federation", "Agency", "Corporation", "Company", "Enterprise", "Institute",
@@ -72,6 +77,7 @@ _ORGANIZATION = re.compile(
 )
 _DATELINE = re.compile(r"(?m)^[A-Z][\w' -]{1,40}, [A-Z][a-z]+\.? \d{1,2} \([^)]{1,30}\) ?[-—–]+ ?")
 _LEADING_NOISE = re.compile(r"^(?:The|A|An|This|That|In|At|On|By|For|From|With)\s")
+_LETTER = re.compile(r"[^\W\d_]")
 SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")),
     ("ja", re.compile(r"[\u3040-\u30ff]")),
@@ -83,7 +89,9 @@ SCRIPTS = (
 def detect_language(text: str) -> str:
     """The language of `text` by script: ko, ja, zh, ru, or en for Latin script."""
     sample = text[:20_000]
-    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    if sample.isascii():
+        return "en"
+    letters = len(_LETTER.findall(sample)) or 1
     for language, pattern in SCRIPTS:
         if len(pattern.findall(sample)) / letters > 0.2:
             return language
@@ -120,7 +128,8 @@ def find_people(text: str) -> list[str]:
 
 
 def find_organizations(text: str) -> list[str]:
-    found = [name for name in KNOWN_ORGANIZATIONS if re.search(rf"\b{re.escape(name)}\b", text)]
+    named = {match.group() for match in _KNOWN.finditer(text)}
+    found = [name for name in KNOWN_ORGANIZATIONS if name in named]
     for match in _ORGANIZATION.finditer(text):
         phrase = _LEADING_NOISE.sub("", match.group(1)).strip()
         if len(phrase.split()) >= 2:

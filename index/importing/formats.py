@@ -1,44 +1,36 @@
 """Reading the files a user imports: Markdown, plain text, HTML, JSON, JSON Lines, feeds.
 
 The format comes from the file name (.md, .txt, .html, .json, .jsonl, .xml/.rss/
-.atom) or, failing that, from the first bytes. Every reader returns a
-`FileOutcome`: the articles found, how many records had no text (skipped),
-per-record problems, or one reason the whole file could not be read.
+.atom) or, failing that, from the first bytes. Each reader yields the articles
+it finds and fills in a `FileOutcome`: how many records had no text (skipped),
+per-record problems, or one reason the file could not be read. Archives are
+streamed (`importing.archives`); every other file is one document, read whole
+up to MAX_DOCUMENT_BYTES.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import feedparser
 
 from ..content.articles import parse_article
 from ..content.body import parse_body
+from .archives import read_json, read_jsonl
 from .htmltext import extract, html_to_text
-from .incoming import Incoming, make_incoming, parse_date
+from .incoming import FileOutcome, Incoming, make_incoming, parse_date
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 << 20
+"""A file read whole (page, text, feed) may be this large; archives are streamed."""
+HEAD_BYTES = 1 << 16
 EXTENSIONS = {
     ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json", ".jsonl": "jsonl",
     ".ndjson": "jsonl", ".xml": "feed", ".rss": "feed", ".atom": "feed",
-}  # fmt: skip
-FIELDS = {
-    "title": ("headline", "title", "name"),
-    "text": ("story_text", "text", "body", "content", "article", "full_text", "description"),
-    "url": ("link", "url", "href", "permalink", "canonical_url"),
-    "date": ("date_str", "published", "date", "datetime", "pubdate", "published_at",
-             "created_at", "created", "timestamp"),
-    "tags": ("topic", "topics", "tags", "keywords", "categories", "category", "section"),
-    "source": ("source", "publisher", "site", "outlet"),
-    "author": ("author", "authors", "byline", "credits"),
-    "language": ("language", "lang"),
-    "summary": ("summary", "abstract", "lead"),
 }  # fmt: skip
 BOILERPLATE_LINES = re.compile(
     r"^(?:\d{1,4}|read in korean|read in english|disclaimer\b.*|please send any comments.*|"
@@ -50,50 +42,69 @@ CREDIT_LINE = re.compile(r"^(?:(?:translated|edited|written|reported|photo(?:gra
                          re.IGNORECASE)  # fmt: skip
 
 
-@dataclass
-class FileOutcome:
-    path: Path
-    articles: list[Incoming] = field(default_factory=list)
-    skipped: int = 0
-    """Records without any article text (photo and video items of an archive)."""
-    problems: list[str] = field(default_factory=list)
-    """Records that could not be read, each with its reason; the rest of the file was."""
-    error: str | None = None
-    """Why the whole file could not be read."""
+def read_file(path: Path, outcome: FileOutcome) -> Iterator[Incoming | None]:
+    """The articles of one file (None for an exact repeat of an earlier archive record).
 
-
-def read_file(path: Path) -> FileOutcome:
-    """Read one file into articles; never raises for bad content."""
-    outcome = FileOutcome(path)
+    Never raises for bad content: why a file (or the rest of an archive) could
+    not be read is `outcome.error`; per-record problems are `outcome.problems`.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            outcome.error = f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB"
-            return outcome
-        raw = path.read_bytes()
+        handle = path.open("rb")
     except OSError as error:
         outcome.error = f"cannot read: {error.strerror or error}"
-        return outcome
-    if not raw.strip():
-        outcome.error = "empty file"
-        return outcome
-    if b"\x00" in raw[:8192]:
-        outcome.error = "binary file, not text"
-        return outcome
-    kind = EXTENSIONS.get(path.suffix.lower()) or _sniff(raw)
+        return
+    with handle:
+        try:
+            outcome.size = os.fstat(handle.fileno()).st_size
+            head = handle.read(HEAD_BYTES)
+        except OSError as error:
+            outcome.error = f"cannot read: {error.strerror or error}"
+            return
+        if not head.strip():
+            outcome.error = "empty file"
+            return
+        if b"\x00" in head[:8192]:
+            outcome.error = "binary file, not text"
+            return
+        kind = EXTENSIONS.get(path.suffix.lower()) or _sniff(head)
+        found = 0
+        try:
+            if kind in ARCHIVES:
+                handle.seek(0)
+                for article in ARCHIVES[kind](handle, outcome):
+                    found += 1
+                    yield article
+            else:
+                for article in _read_document(handle, head, kind, outcome):
+                    found += 1
+                    yield article
+        except RecursionError:
+            outcome.error = "nested too deeply to read"
+        except OSError as error:
+            outcome.error = f"cannot read: {error.strerror or error}"
+        except Exception as error:  # one odd file must never stop an import
+            outcome.error = f"cannot read as {kind}: {type(error).__name__}: {error}"
+        if outcome.error is None and not found and not outcome.skipped:
+            outcome.error = f"no articles found in this {kind} file"
+
+
+def _read_document(
+    handle: IO[bytes], head: bytes, kind: str, outcome: FileOutcome
+) -> Iterator[Incoming]:
+    """A file read whole (a page, a text, a feed): refused above MAX_DOCUMENT_BYTES."""
+    if outcome.size > MAX_DOCUMENT_BYTES:
+        outcome.error = (
+            f"larger than {MAX_DOCUMENT_BYTES // (1 << 20)} MB: a {kind} file this large is "
+            "not one article (archives of many are .json or .jsonl)"
+        )
+        return
+    raw = head + handle.read()
+    outcome.bytes_read = len(raw)
     text = _decode(raw, kind)
     if text is None:
         outcome.error = "not UTF-8 text"
-        return outcome
-    try:
-        READERS[kind](text, outcome)
-    except RecursionError:
-        outcome.error = "nested too deeply to read"
-    except Exception as error:  # one odd file must never stop an import
-        outcome.error = f"cannot read as {kind}: {type(error).__name__}: {error}"
-    if outcome.error is None and not outcome.articles and not outcome.skipped:
-        outcome.error = outcome.error or f"no articles found in this {kind} file"
-    return outcome
+        return
+    yield from READERS[kind](text, outcome)
 
 
 def _sniff(raw: bytes) -> str:
@@ -127,9 +138,9 @@ def _decode(raw: bytes, kind: str) -> str | None:
 # -- the readers ---------------------------------------------------------------------------
 
 
-def _read_markdown(text: str, outcome: FileOutcome) -> None:
+def _read_markdown(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
     if not text.lstrip().startswith("---"):
-        _read_text(text, outcome)
+        yield from _read_text(text, outcome)
         return
     loaded = parse_article(text, outcome.path)
     if loaded.article is None:
@@ -137,14 +148,14 @@ def _read_markdown(text: str, outcome: FileOutcome) -> None:
         return
     article = loaded.article
     blocks = [(block.kind, block.text) for block in parse_body(article.body).blocks]
-    outcome.articles.append(
+    yield (
         Incoming(article.title, blocks, str(outcome.path), url=article.url,
                  published=article.published, tags=list(article.tags), source=article.source,
                  language=article.language, markdown=text)
     )  # fmt: skip
 
 
-def _read_text(text: str, outcome: FileOutcome) -> None:
+def _read_text(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
     """A page of text: maybe a headline, a keyword line, then paragraphs."""
     lines = [line.strip().lstrip("#").strip() for line in text.splitlines()]
     lines = [line for line in lines if not BOILERPLATE_LINES.match(line)]
@@ -170,9 +181,7 @@ def _read_text(text: str, outcome: FileOutcome) -> None:
         outcome.error = "no article text found"
         return
     credit_lines = [part.rstrip(".") for c in credits for part in re.split(r"\.\s+", c) if part]
-    outcome.articles.append(
-        make_incoming(title, blocks, str(outcome.path), tags=tags, credits=credit_lines)
-    )
+    yield (make_incoming(title, blocks, str(outcome.path), tags=tags, credits=credit_lines))
 
 
 def _is_keyword_line(line: str) -> bool:
@@ -192,12 +201,12 @@ def _is_headline(line: str) -> bool:
     )
 
 
-def _read_html(text: str, outcome: FileOutcome) -> None:
+def _read_html(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
     page = extract(text)
     if not page.blocks:
         outcome.error = "no article text found in the page"
         return
-    outcome.articles.append(
+    yield (
         make_incoming(page.title, page.blocks, str(outcome.path), url=page.url,
                       published=parse_date(page.date), tags=page.keywords,
                       credits=[page.author] if page.author else [],
@@ -205,85 +214,7 @@ def _read_html(text: str, outcome: FileOutcome) -> None:
     )  # fmt: skip
 
 
-def _read_json(text: str, outcome: FileOutcome) -> None:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        outcome.error = f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
-        return
-    records: Any = data
-    if isinstance(data, dict):
-        for key in ("articles", "items", "data", "records", "entries", "results"):
-            if isinstance(data.get(key), list):
-                records = data[key]
-                break
-        else:
-            records = [data]
-    if not isinstance(records, list):
-        outcome.error = "expected a list of article records"
-        return
-    for number, record in enumerate(records, 1):
-        _add_record(record, f"{outcome.path.name} record {number}", outcome)
-
-
-def _read_jsonl(text: str, outcome: FileOutcome) -> None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            outcome.problems.append(f"line {number}: invalid JSON ({error.msg})")
-            continue
-        _add_record(record, f"{outcome.path.name} line {number}", outcome)
-
-
-def _add_record(record: object, origin: str, outcome: FileOutcome) -> None:
-    if not isinstance(record, dict):
-        outcome.problems.append(f"{origin}: not an article record")
-        return
-    fields = {key.lower(): value for key, value in record.items() if isinstance(key, str)}
-    text = _first(fields, "text")
-    if isinstance(text, list):
-        text = "\n".join(str(part) for part in text)
-    if not isinstance(text, str) or not text.strip():
-        outcome.skipped += 1
-        return
-    if "<p" in text or "<br" in text:
-        text = html_to_text(text)
-    blocks = [("paragraph", line) for line in text.splitlines() if line.strip()]
-    source = _first(fields, "source")
-    if isinstance(source, dict):
-        source = source.get("name") or source.get("id") or ""
-    outcome.articles.append(
-        make_incoming(str(_first(fields, "title") or ""), blocks, origin,
-                      url=str(_first(fields, "url") or ""),
-                      published=parse_date(_first(fields, "date")),
-                      tags=_as_list(_first(fields, "tags")),
-                      source_name=str(source or ""),
-                      credits=_as_list(_first(fields, "author")),
-                      language=str(_first(fields, "language") or ""),
-                      summary=str(_first(fields, "summary") or ""))
-    )  # fmt: skip
-
-
-def _first(fields: dict[str, Any], name: str) -> Any:
-    for key in FIELDS[name]:
-        value = fields.get(key)
-        if value not in (None, "", []):
-            return value
-    return None
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v.get("name", "")) if isinstance(v, dict) else str(v) for v in value]
-    return [part.strip() for part in str(value).split(",")]
-
-
-def _read_feed(text: str, outcome: FileOutcome) -> None:
+def _read_feed(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
     feed = feedparser.parse(text)
     if not feed.entries:
         reason = getattr(feed, "bozo_exception", None)
@@ -301,7 +232,7 @@ def _read_feed(text: str, outcome: FileOutcome) -> None:
         blocks = [("paragraph", paragraph) for paragraph in text.split("\n\n")]
         date = entry.get("published_parsed") or entry.get("updated_parsed")
         origin = f"{outcome.path.name} entry {number}"
-        outcome.articles.append(
+        yield (
             make_incoming(str(entry.get("title", "")), blocks, origin,
                           url=str(entry.get("link", "")),
                           published=parse_date(_struct_date(date)),
@@ -317,23 +248,13 @@ def _struct_date(value: Any) -> str | None:
     return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
 
 
-READERS: dict[str, Callable[[str, FileOutcome], None]] = {
+READERS: dict[str, Callable[[str, FileOutcome], Iterator[Incoming]]] = {
     "markdown": _read_markdown,
     "text": _read_text,
     "html": _read_html,
-    "json": _read_json,
-    "jsonl": _read_jsonl,
     "feed": _read_feed,
 }
-
-
-def files_under(paths: list[Path]) -> Iterator[Path]:
-    """The files named, and every visible file in the folders named, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in relative):
-                    yield child
-        else:
-            yield path
+ARCHIVES: dict[str, Callable[[IO[bytes], FileOutcome], Iterator[Incoming | None]]] = {
+    "json": read_json,
+    "jsonl": read_jsonl,
+}

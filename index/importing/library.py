@@ -1,24 +1,29 @@
 """Importing into a content folder: de-duplication, annotation, sources, safe writes.
 
 The user's library (`<data>/library`) is a content folder like the bundled one;
-the app always reads it beside the bundled briefing. An import reads files
-(`index.formats`), then for each article:
+the app always reads it beside the bundled briefing. An import walks the files
+named (`importing.walk`), reads each (`importing.formats`, archives streamed),
+then for each article:
 
 1. skips it as a duplicate when its canonical URL or its normalised text is
-   already in any content folder or earlier in the same import, merging its
-   tags into the existing library article (an archive that files one story
-   under several topics yields one article tagged with every topic);
-2. finds its source: `--source`, the file's own, the URL's host matched against
-   known sources' homepages, the site's name, or a new source named after the
-   host, added to the library's `sources.yaml` as "unrated";
-3. annotates places, people, organisations and language (`index.enrich`),
+   already in any content folder or earlier in the same import
+   (`importing.known`), merging its tags into the existing library article (an
+   archive that files one story under several topics yields one article tagged
+   with every topic; the merges are written once, at the end);
+2. finds its source (`importing.sources`);
+3. annotates places, people, organisations and language (`importing.enrich`),
    listing what a program filled in under `automatic:`;
-4. writes it atomically as `articles/<id>.md`.
+4. cuts a text longer than MAX_ARTICLE_CHARS (`content.articles`), and says so;
+5. writes it atomically as `articles/<id>.md`. Files are made durable in
+   batches (`os.sync` every DURABLE_EVERY articles and at the end): each is
+   whole or absent after a crash, and a re-run imports what is missing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,23 +31,47 @@ from typing import Any
 
 import yaml
 
-from ..content.articles import read_article
-from ..content.body import escape_markdown, parse_body
-from ..content.catalog import SOURCES_FILE, load_catalog
-from ..content.files import ARTICLES_DIR, article_files
+from ..content.articles import ARTICLE_ID, MAX_ARTICLE_CHARS
+from ..content.body import escape_markdown
+from ..content.catalog import load_catalog
+from ..content.files import ARTICLES_DIR
 from ..content.frontmatter import parse_front_matter
 from ..errors import YamlError
 from ..models import Source
-from ..safe_yaml import load_yaml
+from ..sanitize import clean_text
 from ..storage import atomic_write_text
 from .enrich import detect_language, find_organizations, find_people, find_places
-from .formats import files_under, read_file
-from .incoming import Incoming, canonical_url, slug, text_key, url_host
+from .formats import read_file
+from .incoming import FileOutcome, Incoming, slug, text_key
+from .known import KnownArticles
+from .sources import SourceFinder
+from .walk import Skipped, files_under
 
-ImportProgress = Callable[[int, int, str], None]
-"""Called with (files done, files to do, the file being read)."""
-UNKNOWN_SOURCE = Source("unsourced", "Unknown source", rationale="Imported without a source.")
-NEW_SOURCE_RATIONALE = "Added by import; not yet rated."
+DURABLE_EVERY = 500
+PROGRESS_EVERY = 0.1
+"""Seconds between progress calls."""
+
+
+@dataclass(frozen=True)
+class ImportStatus:
+    """Where an import is, for a progress line: files, records, bytes, outcomes, time."""
+
+    files_done: int
+    files: int
+    name: str
+    """The file being read (sanitised)."""
+    records: int
+    """Records (or documents) read from it so far."""
+    bytes_done: int
+    bytes_total: int
+    """Of the file being read: with `bytes_done`, an ETA for a large archive."""
+    imported: int
+    duplicates: int
+    seconds: float
+
+
+ImportProgress = Callable[[ImportStatus], None]
+"""Called with the import's status, at most every PROGRESS_EVERY seconds and at the end."""
 
 
 @dataclass
@@ -52,9 +81,15 @@ class ImportReport:
     skipped: int = 0
     """Records without text (photo and video items)."""
     failed: list[tuple[str, str]] = field(default_factory=list)
-    """(file, reason) for each file or record that could not be imported."""
+    """(file, reason) for each file or record that could not be imported (sanitised)."""
+    notices: list[tuple[str, str]] = field(default_factory=list)
+    """(file, what) for what was changed on the way in: a text cut at the size cap."""
     new_sources: list[str] = field(default_factory=list)
     files: int = 0
+    records: int = 0
+
+    def fail(self, where: str, reason: str) -> None:
+        self.failed.append((clean_text(where), clean_text(reason)))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,77 +97,109 @@ class ImportReport:
             "duplicates": self.duplicates,
             "skipped": self.skipped,
             "failed": [{"file": path, "reason": reason} for path, reason in self.failed],
+            "notices": [{"file": path, "notice": notice} for path, notice in self.notices],
             "new_sources": self.new_sources,
             "files": self.files,
+            "records": self.records,
             "ids": self.imported,
         }
 
 
 class Importer:
-    """Imports into `target` (a content folder), de-duplicating against `content_dirs`."""
+    """Imports into `target` (a content folder), de-duplicating against `content_dirs`.
+
+    `cache` is where what the folders hold is remembered between imports
+    (see `importing.known`); `source` is the source of every article (its id
+    is checked, since it becomes part of file names).
+    """
 
     def __init__(
-        self, target: Path, content_dirs: Iterable[Path], source: str | None = None
+        self,
+        target: Path,
+        content_dirs: Iterable[Path],
+        source: str | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.target = target
         self.content_dirs = list(dict.fromkeys([*content_dirs, target]))
-        self.source_override = source
-        self.catalog = load_catalog(self.content_dirs)
-        self._by_url: dict[str, Path] = {}
-        self._by_text: dict[str, Path] = {}
-        self._ids: set[str] = set()
-        self._new_sources: dict[str, Source] = {}
-        for path in article_files(self.content_dirs):
-            loaded = read_article(path)
-            if loaded.article is not None:
-                self._remember(loaded.article.id, loaded.article.url,
-                               parse_body(loaded.article.body).text, path)  # fmt: skip
+        self.sources = SourceFinder(load_catalog(self.content_dirs), source)
+        self.known = KnownArticles(self.content_dirs, cache)
+        self._pending_tags: dict[str, list[str]] = {}
+        """New tags for library articles, by id, written once at the end."""
+        self._unsynced = 0
 
     def run(self, paths: Iterable[Path], progress: ImportProgress | None = None) -> ImportReport:
         report = ImportReport()
-        files = list(files_under(list(paths)))
-        for done, path in enumerate(files):
-            if progress:
-                progress(done, len(files), path.name)
-            self.import_file(path, report)
-        report.files = len(files)
-        self._save_sources(report)
-        if progress:
-            progress(len(files), len(files), "")
-        return report
+        started = time.monotonic()
+        items = list(files_under(list(paths)))
+        files = [item for item in items if not isinstance(item, Skipped)]
+        for item in items:
+            if isinstance(item, Skipped):
+                report.fail(str(item.path), item.reason)
+        last = 0.0
 
-    def import_file(self, path: Path, report: ImportReport) -> None:
-        outcome = read_file(path)
-        report.skipped += outcome.skipped
-        report.failed += [(str(path), problem) for problem in outcome.problems]
-        if outcome.error:
-            report.failed.append((str(path), outcome.error))
-            return
-        for incoming in outcome.articles:
-            try:
-                self._add(incoming, report)
-            except OSError as error:
-                report.failed.append((incoming.origin, f"cannot write: {error}"))
+        def tell(done: int, name: str, outcome: FileOutcome | None, force: bool = False) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if progress is None or (not force and now - last < PROGRESS_EVERY):
+                return
+            last = now
+            progress(ImportStatus(
+                done, len(files), clean_text(name), outcome.records if outcome else 0,
+                outcome.bytes_read if outcome else 0, outcome.size if outcome else 0,
+                len(report.imported), report.duplicates, now - started,
+            ))  # fmt: skip
+
+        for done, path in enumerate(files):
+            tell(done, path.name, None, force=True)
+            outcome = FileOutcome(path)
+            for incoming in read_file(path, outcome):
+                self._take(incoming, report)
+                tell(done, path.name, outcome)
+            report.files += 1
+            report.records += outcome.records
+            report.skipped += outcome.skipped
+            for problem in outcome.problems:
+                report.fail(str(path), problem)
+            if outcome.error:
+                report.fail(str(path), outcome.error)
+        self._write_pending_tags(report)
+        added, unsaved = self.sources.save(self.target)
+        report.new_sources += added
+        if unsaved:
+            report.fail(str(self.target / "sources.yaml"), unsaved)
+        if self._unsynced:
+            os.sync()
+        self.known.save()
+        tell(len(files), "", None, force=True)
+        return report
 
     # -- one article ------------------------------------------------------------------
 
+    def _take(self, incoming: Incoming | None, report: ImportReport) -> None:
+        if incoming is None:  # an exact repeat of an earlier record of the same archive
+            report.duplicates += 1
+            return
+        try:
+            self._add(incoming, report)
+        except OSError as error:
+            report.fail(incoming.origin, f"cannot write: {error}")
+
     def _add(self, incoming: Incoming, report: ImportReport) -> None:
         if incoming.markdown is None and not incoming.blocks:
-            report.failed.append((incoming.origin, "no text left once control characters "
-                                  "and markup are removed"))  # fmt: skip
+            report.fail(incoming.origin, "no text left once control characters and markup "
+                        "are removed")  # fmt: skip
             return
-        url_key = canonical_url(incoming.url)
-        existing = (self._by_url.get(url_key) if url_key else None) or self._by_text.get(
-            text_key(incoming.text)
-        )
+        existing = self.known.find(incoming.url, incoming.text)
         if existing is not None:
             report.duplicates += 1
-            self._merge_tags(existing, incoming.tags)
+            self._merge_tags_later(existing, incoming.tags)
             return
         if incoming.markdown is not None:
             self._add_markdown(incoming, report)
             return
-        source, inferred = self._source_for(incoming)
+        self._cap(incoming, report)
+        source, inferred = self.sources.source_for(incoming)
         article_id = self._new_id(source.id, incoming)
         front, automatic = self._front_matter(article_id, source, incoming)
         if inferred:
@@ -140,10 +207,7 @@ class Importer:
         if automatic:
             front["automatic"] = automatic
         body = "\n\n".join(_block_markdown(kind, text) for kind, text in incoming.blocks)
-        text = "---\n" + _dump(front) + "---\n\n" + body + "\n"
-        path = self.target / ARTICLES_DIR / f"{article_id}.md"
-        atomic_write_text(path, text)
-        self._remember(article_id, incoming.url, incoming.text, path)
+        self._write(article_id, "---\n" + _dump(front) + "---\n\n" + body + "\n", incoming)
         report.imported.append(article_id)
 
     def _add_markdown(self, incoming: Incoming, report: ImportReport) -> None:
@@ -151,16 +215,48 @@ class Importer:
         assert incoming.markdown is not None
         front = parse_front_matter(incoming.markdown).data
         article_id = str(front["id"])
-        if article_id in self._ids:
-            report.failed.append((incoming.origin, f"id {article_id!r} is already in use"))
+        if article_id in self.known.ids:
+            report.fail(incoming.origin, f"id {article_id!r} is already in use")
             return
-        source = str(front.get("source", ""))
-        if source and source not in self.catalog.sources and source not in self._new_sources:
-            self._new_sources[source] = Source(source, source, rationale=NEW_SOURCE_RATIONALE)
-        path = self.target / ARTICLES_DIR / f"{article_id}.md"
-        atomic_write_text(path, incoming.markdown)
-        self._remember(article_id, incoming.url, incoming.text, path)
+        if len(incoming.text) > MAX_ARTICLE_CHARS:
+            reason = (f"its text is larger than {MAX_ARTICLE_CHARS:,} characters; split it, or "
+                      "import it as plain text to have it cut")  # fmt: skip
+            report.fail(incoming.origin, reason)
+            return
+        self.sources.note(str(front.get("source", "")))
+        self._write(article_id, incoming.markdown, incoming)
         report.imported.append(article_id)
+
+    def _write(self, article_id: str, text: str, incoming: Incoming) -> None:
+        folder = self.target / ARTICLES_DIR
+        path = folder / f"{article_id}.md"
+        if not ARTICLE_ID.fullmatch(article_id) or path.parent != folder:
+            raise OSError(f"{article_id!r} cannot name a file in {folder}")
+        atomic_write_text(path, text, durable=False)
+        self._unsynced += 1
+        if self._unsynced >= DURABLE_EVERY:
+            os.sync()
+            self._unsynced = 0
+        self.known.add(article_id, incoming.url, incoming.text, written=path)
+
+    @staticmethod
+    def _cap(incoming: Incoming, report: ImportReport) -> None:
+        """Cut a text longer than MAX_ARTICLE_CHARS after the last block that fits."""
+        total = sum(len(text) + 2 for _kind, text in incoming.blocks)
+        if total <= MAX_ARTICLE_CHARS:
+            return
+        kept: list[tuple[str, str]] = []
+        used = 0
+        for kind, text in incoming.blocks:
+            room = MAX_ARTICLE_CHARS - used
+            if room <= 0:
+                break
+            kept.append((kind, text if len(text) <= room else text[:room].rsplit(" ", 1)[0]))
+            used += len(text) + 2
+        incoming.blocks = kept
+        note = (f"its text of {total:,} characters is cut to the first {MAX_ARTICLE_CHARS:,} "
+                "(the most an article holds)")  # fmt: skip
+        report.notices.append((clean_text(incoming.origin), note))
 
     def _front_matter(
         self, article_id: str, source: Source, incoming: Incoming
@@ -200,22 +296,34 @@ class Importer:
     def _new_id(self, source_id: str, incoming: Incoming) -> str:
         date = incoming.published.isoformat() if incoming.published else "undated"
         words = slug(incoming.title, 60) or text_key(incoming.text)[:10]
-        base = f"{source_id}-{date}-{words}"[:120].rstrip("-")
+        base = f"{slug(source_id, 40) or 'unsourced'}-{date}-{words}"[:120].rstrip("-")
         article_id, number = base, 2
-        while article_id in self._ids:
+        while article_id in self.known.ids:
             article_id, number = f"{base}-{number}", number + 1
         return article_id
 
-    def _remember(self, article_id: str, url: str, text: str, path: Path) -> None:
-        self._ids.add(article_id)
-        if canonical_url(url):
-            self._by_url.setdefault(canonical_url(url), path)
-        self._by_text.setdefault(text_key(text), path)
+    # -- tags of duplicates ----------------------------------------------------------
+
+    def _merge_tags_later(self, article_id: str, tags: list[str]) -> None:
+        if tags:
+            pending = self._pending_tags.setdefault(article_id, [])
+            pending.extend(tag for tag in tags if tag not in pending)
+
+    def _write_pending_tags(self, report: ImportReport) -> None:
+        """Add the tags of duplicates to articles of the target (never to bundled content)."""
+        target = self.target.resolve()
+        default_folder = self.target / ARTICLES_DIR
+        for article_id, tags in self._pending_tags.items():
+            path = self.known.path_of(article_id, default_folder / f"{article_id}.md")
+            if target not in path.resolve().parents:
+                continue
+            try:
+                self._merge_tags(path, tags)
+            except (OSError, YamlError) as error:
+                report.fail(str(path), f"tags of its duplicates not added: {error}")
+        self._pending_tags.clear()
 
     def _merge_tags(self, path: Path, tags: list[str]) -> None:
-        """Add new tags to an article of the import target (never to bundled content)."""
-        if not tags or self.target.resolve() not in path.resolve().parents:
-            return
         text = path.read_text(encoding="utf-8")
         front = parse_front_matter(text)
         current = [str(tag) for tag in front.data.get("tags") or []]
@@ -225,75 +333,6 @@ class Importer:
         data = dict(front.data)
         data["tags"] = merged
         atomic_write_text(path, "---\n" + _dump(data) + "---\n\n" + front.body.lstrip("\n"))
-
-    # -- sources --------------------------------------------------------------------------
-
-    def _source_for(self, incoming: Incoming) -> tuple[Source, bool]:
-        """The article's source, and whether it was inferred (not given)."""
-        given = self.source_override or incoming.source
-        if given:
-            return self._known_or_new(given, given), False
-        host = url_host(incoming.url)
-        sources = [*self.catalog.sources.values(), *self._new_sources.values()]
-        if host:
-            for source in sources:
-                if source.homepage and url_host(source.homepage) == host:
-                    return source, True
-        if incoming.source_name:
-            for source in sources:
-                if source.name.casefold() == incoming.source_name.casefold():
-                    return source, True
-            return self._known_or_new(slug(incoming.source_name, 40), incoming.source_name,
-                                      host), True  # fmt: skip
-        if host:
-            return self._known_or_new(slug(host, 40), host, host), True
-        return self._known_or_new(UNKNOWN_SOURCE.id, UNKNOWN_SOURCE.name), True
-
-    def _known_or_new(self, source_id: str, name: str, host: str = "") -> Source:
-        source_id = source_id or UNKNOWN_SOURCE.id
-        known = self.catalog.sources.get(source_id) or self._new_sources.get(source_id)
-        if known is not None:
-            return known
-        source = Source(
-            source_id, name, homepage=f"https://{host}/" if host else "",
-            rationale=NEW_SOURCE_RATIONALE,
-        )  # fmt: skip
-        self._new_sources[source_id] = source
-        return source
-
-    def _save_sources(self, report: ImportReport) -> None:
-        """Append new sources to the target's sources.yaml, graded "unrated"."""
-        if not self._new_sources:
-            return
-        path = self.target / SOURCES_FILE
-        existing: list[Any] = []
-        if path.exists():
-            try:
-                loaded, _lines = load_yaml(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, YamlError) as error:
-                reason = error.message if isinstance(error, YamlError) else str(error)
-                why = f"new sources not added: {reason}; left untouched"
-                report.failed.append((str(path), why))
-                return
-            if loaded is not None and not isinstance(loaded, list):
-                report.failed.append((str(path), "new sources not added: the file is not a "
-                                      "list of sources; left untouched"))  # fmt: skip
-                return
-            existing = loaded or []
-        known = {entry.get("id") for entry in existing if isinstance(entry, dict)}
-        for source in self._new_sources.values():
-            if source.id in known:
-                continue
-            existing.append(
-                {"id": source.id, "name": source.name, "kind": source.kind,
-                 "languages": [], "homepage": source.homepage, "grade": "unrated",
-                 "rationale": source.rationale}
-            )  # fmt: skip
-            report.new_sources.append(source.id)
-        header = (
-            "# Sources added by `briefing import`. Rate each: grade A–F (see content/README.md).\n"
-        )
-        atomic_write_text(path, header + _dump(existing))
 
 
 def _block_markdown(kind: str, text: str) -> str:
@@ -306,7 +345,7 @@ def _block_markdown(kind: str, text: str) -> str:
 
 
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def today() -> dt.date:

@@ -18,7 +18,9 @@ from typing import Any
 import yaml
 
 from ..errors import StateError, YamlError
+from ..models import MAX_QUERY_CHARS
 from ..safe_yaml import load_yaml
+from ..sanitize import clean_text
 from ..storage import atomic_write_text, file_lock
 
 HEADER = "# briefing's reading state. Safe to edit while briefing is closed, or to delete.\n"
@@ -155,15 +157,15 @@ def _from_yaml(data: dict[str, Any], path: Path) -> ReadingState:
             return None
         if not isinstance(value, str):
             raise StateError(f"{path}: {key!r} must be text")
-        return value
+        return clean_text(value)  # shown again at start-up: no escape reaches the terminal
 
     read = data.get("read") or []
     if not isinstance(read, list) or not all(isinstance(item, str) for item in read):
         raise StateError(f"{path}: 'read' must be a list of article ids")
     return ReadingState(
-        query=optional_text("query") or "",
+        query=(optional_text("query") or "")[:MAX_QUERY_CHARS],
         source=optional_text("source"),
         theme=optional_text("theme"),
         article=optional_text("open_article"),
-        read=frozenset(read),
+        read=frozenset(clean_text(item) for item in read),
     )

@@ -129,3 +129,78 @@ def test_every_key_is_answered_with_a_huge_article_open(
         assert terminal.exit_code() == 0
     finally:
         terminal.close()
+
+
+DOOR_PAYLOAD = "\x1b]52;c;ZG9vcg==\x07\x1b[2J\x9b2J\u202eRTL"
+"""What each door is fed: OSC 52 (clipboard), CSI 2J, C1 CSI 2J, a bidi override."""
+DOOR_FORBIDDEN = [b"]52;", b"ZG9vcg==", "\x9b".encode(), "\u202e".encode(), "\u2066".encode(),
+                  "\u200b".encode()]  # fmt: skip
+REFERENCES = "Body &#x202E;RTL &#x2066;ISO &#x200B;ZW &#x9b;2J end."
+"""Numeric character references: Markdown decodes them after the sanitiser first ran."""
+
+
+def no_payload(output: bytes) -> list[bytes]:
+    """The forbidden sequences found in what reached the terminal."""
+    leaked = [sequence for sequence in DOOR_FORBIDDEN if sequence in output]
+    if b"\x1b[2J" in output.replace(b"\x1b[?1049h\x1b[2J", b""):  # not the app's own clear
+        leaked.append(b"\x1b[2J")
+    return leaked
+
+
+@pytest.fixture
+def doors(tmp_path: Path) -> tuple[Path, Path]:
+    """Content with a body of references, a state with a hostile query, a hostile notes file."""
+    content, data = briefing_with(tmp_path, article("refs", "References", REFERENCES), "refs")
+    query = DOOR_PAYLOAD.encode("unicode_escape").decode().replace("\\x1b", "\\e")
+    (data / "state.yaml").write_text(f'query: "{query}"\nopen_article: refs\n', encoding="utf-8")
+    notes = data / "notes"
+    notes.mkdir()
+    hostile_name = notes / f"gone{DOOR_PAYLOAD}.yaml"
+    hostile_name.write_text(
+        "annotations:\n- id: a1\n  note: on an article that is gone\n  tags: []\n"
+        "  created: '2024-01-01T00:00:00+00:00'\n", encoding="utf-8")  # fmt: skip
+    return content, data
+
+
+def test_no_door_lets_an_escape_through_in_the_app(doors: tuple[Path, Path]) -> None:
+    content, data = doors
+    terminal = Terminal(data, "--content", str(content))
+    try:
+        assert terminal.read_until("Body RTL ISO ZW", timeout=60), terminal.text  # refs cleaned
+        terminal.send("5")
+        terminal.read(0.5)
+        terminal.send("t")  # every note in the corpus: the hostile file is not one of them
+        assert terminal.read_until("No annotations yet", timeout=10), terminal.text
+        assert no_payload(terminal.output) == []
+        terminal.send("\x03")  # Ctrl+C quits from anywhere
+        assert terminal.exit_code() == 0
+    finally:
+        terminal.close()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["show", "refs"], ["notes"], ["index"], ["import", "IMPORTS"]],
+    ids=["show", "notes", "index", "import"],
+)
+def test_no_door_lets_an_escape_through_on_the_command_line(
+    doors: tuple[Path, Path], command: list[str]
+) -> None:
+    content, data = doors
+    if command[-1] == "IMPORTS":
+        imports = data.parent / "imports"
+        imports.mkdir()
+        (imports / f"bad{DOOR_PAYLOAD}.json").write_text("[{", encoding="utf-8")
+        (imports / f"\u202eevil{DOOR_PAYLOAD}.txt").write_text("", encoding="utf-8")
+        command = [command[0], str(imports)]
+    terminal = Terminal(data, *command, "--content", str(content))
+    try:
+        terminal.exit_code(timeout=60)
+        assert terminal.process.returncode is not None, terminal.text
+        assert no_payload(terminal.output) == [], terminal.output[-2000:]
+        if command[0] == "import":  # each bad file named, in one line, without its escapes
+            assert terminal.output.count(b"failed: ") == 2, terminal.text
+        if command[0] == "show":
+            assert "Body RTL ISO ZW" in terminal.text
+    finally:
+        terminal.close()

@@ -23,7 +23,7 @@ from .. import tasks
 from ..dialogs.annotation_editor import AnnotationEditor, NoteDraft
 from ..dialogs.export_path import ExportPath
 from ..messages import CorpusNotesLoaded, NotesChanged, NotesFailed, NotesLoaded
-from ..widgets.notes import NoteAction, NotesPane
+from ..widgets.notes import NoteAction, NotesPane, corpus_key
 from ..widgets.reader import AnnotateRequested, ArticleView
 from .host import Host
 
@@ -195,7 +195,8 @@ class AnnotationFlow:
 
     def _annotation(self, annotation_id: str) -> Annotation | None:
         if self.pane.corpus_mode:
-            return next((a for a, _title in self.corpus_notes if a.id == annotation_id), None)
+            found = (a for a, _title in self.corpus_notes if corpus_key(a) == annotation_id)
+            return next(found, None)
         items = self.article_notes.items if self.article_notes else ()
         return next((i.annotation for i in items if i.annotation.id == annotation_id), None)
 

@@ -143,7 +143,8 @@ class NotesPane(Vertical):
                  annotation.target.exact if annotation.target else "")
             ).lower()  # fmt: skip
             if all(word in haystack for word in words):
-                options.append(Option(corpus_prompt(annotation, title), id=annotation.id))
+                key = corpus_key(annotation)
+                options.append(Option(corpus_prompt(annotation, title), id=key))
         if not options:
             message = "No annotation matches." if self._all else "No annotations yet."
             options.append(Option(Text(message, style="dim"), disabled=True))
@@ -154,6 +155,11 @@ class NotesPane(Vertical):
         highlighted = notes_list.highlighted_option.id if notes_list.highlighted_option else None
         notes_list.set_options(options)
         notes_list.restore_highlight(highlighted)
+
+
+def corpus_key(annotation: Annotation) -> str:
+    """An annotation's id in the all-notes list: unique even when two articles share ids."""
+    return f"{annotation.article_id}/{annotation.id}"
 
 
 def annotation_prompt(item: Anchored) -> Text:
