@@ -156,6 +156,10 @@ class SearchRequest:
     limit: int = 20
     offset: int = 0
     snippets: bool = True
+    typing: bool = False
+    """The query is being typed: its last word is also matched as a prefix ("flo" → flood)."""
+    literal: bool = False
+    """Show what the query itself finds, even nothing, rather than a correction's results."""
 
 
 @dataclass(frozen=True)
@@ -167,11 +171,13 @@ class QueryTerms:
     """
 
     stems: frozenset[str] = frozenset()
-    """Analysed (stemmed, folded) words and CJK bigrams."""
+    """Analysed (stemmed, folded) words and CJK bigrams searched on their own."""
     prefixes: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    """Each phrase as its analysed words (or bigrams): a match is the whole phrase."""
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.prefixes)
+        return bool(self.stems or self.prefixes or self.phrases)
 
 
 @dataclass(frozen=True)
@@ -183,8 +189,12 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     facets: Facets
     suggestion: str | None = None
+    """A corrected query that finds clearly more, or None."""
     terms: QueryTerms = QueryTerms()
     """What the query looks for in prose (see `Workspace.match_spans`)."""
+    shown_for: str | None = None
+    """When the query found nothing and its correction finds something, the hits, total and
+    facets are the correction's, and this is the corrected query ("showing results for…")."""
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,9 @@ class Workspace:
             self.notes = NotesStore(data.notes_dir)
             self.indexer = Indexer(self._session or data, self.content_dirs, self.notes)
             self.variants = VariantExpander(self.catalog.variants)
-            self.parser = QueryParser(build_schema(), self.variants, self.catalog.themes)
+            self.parser = QueryParser(
+                build_schema(), self.variants, self.catalog.themes, self.catalog.sources
+            )
         except BaseException:
             if self._session is not None:
                 remove_session(self._session)
@@ -309,6 +311,9 @@ class Workspace:
         except LockTimeout as error:
             raise ImportBusy(f"another import into {target} is running: {error}") from None
         self.catalog = load_catalog(self.content_dirs)
+        self.parser.sources = dict(self.catalog.sources)  # `source:` knows the new ones' names
+        if self._engine is not None:
+            self._engine.forget_parsed()
         return report
 
     def close(self) -> None:

@@ -64,12 +64,16 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Next / previous match of the query in the article", "match.next", "match.previous"),
         _e("Export a Markdown briefing of your annotated articles (current filters)", "export"),
         _e("Leave related articles; clear the query", "escape"),
+        _e("Accept the suggested correction (“did you mean…”)", "suggestion.accept"),
+        _e("Show what the query as typed finds, not its correction's results",
+           "suggestion.literal"),
         _e("This help", "help"),
         Entry("Command palette: every action, theme, source and article", keys="Ctrl+P"),
         _e("Quit", "quit", "quit.ctrl_c"),
     ]),
     ("Search box", [
-        Entry("Go to the results", keys="Enter"),
+        Entry("Go to the results (while typing, the last word also matches as a prefix)",
+              keys="Enter"),
         _e("Leave the box (Esc again clears the query)", "search.leave"),
     ]),
     ("Sources, Themes, Articles", [

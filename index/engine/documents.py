@@ -3,7 +3,9 @@
 Every text value passes the sanitiser. Name lists (places, people…) are stored
 comma-separated, the form the schema's keyword fields split; notes and their
 tags are searchable as free text (`notes`), and annotation tags also join the
-article's own in `tags`.
+article's own in `tags`. Values put together in one text field are separated
+by blank lines, which the analyser turns into a position gap. A wire dateline
+opening the body goes to `dateline`; the body's analyser leaves it out.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..content.body import plain_text
+from ..content.dateline import find_dateline
 from ..models import Annotation, Article
 from ..sanitize import clean_text
 from .schema import NAME_FIELDS
@@ -41,9 +44,13 @@ def document_fields(article: Article, annotations: Iterable[Annotation] = ()) ->
     note_tags = [tag for annotation in annotations for tag in annotation.tags]
     fields["tags"] = name_list((*article.tags, *note_tags))
     notes = [a.note for a in annotations if a.note]
-    fields["notes"] = clean_text("\n\n".join([*notes, " ".join(note_tags)]).strip())
+    fields["notes"] = clean_text("\n\n".join([*notes, *note_tags]).strip())
     names = (*article.places, *article.people, *article.organizations, *article.tags)
-    fields["context"] = clean_text("\n".join([article.summary, *names, fields["notes"]]))
+    # Values joined by blank lines: the analyser leaves a gap there, so no phrase spans two.
+    fields["context"] = clean_text("\n\n".join([article.summary, *names, fields["notes"]]))
+    dateline = find_dateline(fields["body"])
+    if dateline is not None:
+        fields["dateline"] = dateline.place
     if article.published:
         fields["published"] = dt.datetime.combine(article.published, dt.time())
     return fields

@@ -9,10 +9,12 @@ to confirm. CJK bigram terms are found as literal substrings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from whoosh.analysis import STOP_WORDS
 from whoosh.support.charset import accent_map
 
 from ..models import QueryTerms, Snippet
@@ -32,12 +34,18 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 
 @lru_cache(maxsize=256)
 def _pattern(stems: frozenset[str], prefixes: frozenset[str]) -> re.Pattern[str] | None:
+    """Where a word that could be one of `stems` (or start with a prefix) may begin."""
     starts = {stem[:-1] if len(stem) > 3 else stem for stem in stems if not _CJK.search(stem)}
     starts |= {p for p in prefixes if not _CJK.search(p)}
     if not starts:
         return None
     alternatives = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})[\w'’]*")
+    return re.compile(alternatives)
+
+
+_WORD_REST = re.compile(r"[\w'’]*")
+Match = tuple[int, int, str]
+"""(start, end, stem) of one word of a text that a query term matched."""
 
 
 def match_spans(
@@ -49,16 +57,49 @@ def match_spans(
     The text is read a chunk at a time and reading stops at `limit`, so the
     cost depends on where the matches are, not on how long the article is.
     """
-    stems, prefixes = frozenset(stems), frozenset(prefixes)
+    return [(s, e) for s, e, _stem in _matches(text, frozenset(stems), frozenset(prefixes), limit)]
+
+
+def spans_of(text: str, terms: QueryTerms, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
+    """Where a parsed query's terms occur in `text`: each word, prefix, and whole phrase.
+
+    A phrase is one span from its first word to its last ("planned city that
+    rose" is one match, not four), and its words count only there. A Korean
+    word searched as bigrams is one span too.
+    """
+    if not terms:
+        return []
+    words = set(terms.stems)
+    latin_phrases = [p for p in terms.phrases if not any(_CJK.search(w) for w in p)]
+    for phrase in latin_phrases:
+        words.update(phrase)
+    found = _matches(text, frozenset(words), frozenset(terms.prefixes), limit * 4)
+    prefixes = terms.prefixes
+    spans = {
+        (start, end)
+        for start, end, stem in found
+        if stem in terms.stems or any(stem.startswith(p) for p in prefixes)
+    }
+    for phrase in latin_phrases:
+        spans.update(_phrase_spans(text, found, phrase))
+    folded = text.lower()
+    for phrase in terms.phrases:
+        if phrase not in latin_phrases:  # CJK bigrams: the word they spell, found whole
+            spelled = phrase[0] + "".join(bigram[-1] for bigram in phrase[1:])
+            spans.update(_occurrences(folded, spelled, limit))
+    return _without_inner(sorted(spans))[:limit]
+
+
+def _matches(text: str, stems: frozenset[str], prefixes: frozenset[str], limit: int) -> list[Match]:
     pattern = _pattern(stems, prefixes)
     cjk = [term for term in stems | prefixes if _CJK.search(term)]
-    spans: list[tuple[int, int]] = []
+    found: list[Match] = []
     start = 0
-    while start < len(text) and len(spans) < limit:
+    while start < len(text) and len(found) < limit:
         end = _chunk_end(text, start)
-        spans += _chunk_spans(text[start:end], start, pattern, stems, prefixes, cjk)
+        found += _chunk_matches(text[start:end], start, pattern, stems, prefixes, cjk)
         start = end
-    return sorted(set(spans))[:limit]
+    return sorted(set(found))[:limit]
 
 
 def _chunk_end(text: str, start: int) -> int:
@@ -72,37 +113,76 @@ def _chunk_end(text: str, start: int) -> int:
     return cut + 1 if cut >= 0 else end
 
 
-def _chunk_spans(
+def _chunk_matches(
     chunk: str,
     offset: int,
     pattern: re.Pattern[str] | None,
     stems: frozenset[str],
     prefixes: frozenset[str],
     cjk: list[str],
-) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+) -> list[Match]:
+    found: list[Match] = []
     folded = chunk.lower().translate(accent_map)
     if len(folded) != len(chunk):  # folding changed offsets: search the text as it is
         folded = chunk.lower()
     if pattern is not None:
         for match in pattern.finditer(folded):
-            word = match.group()
+            start = match.start()
+            if start and folded[start - 1].isalnum() and not _camel(chunk, start):
+                continue  # inside a word, not where one begins (or a glued part begins)
+            end = _WORD_REST.match(folded, match.end()).end()  # type: ignore[union-attr]
+            end = next((i for i in range(start + 1, end) if _camel(chunk, i)), end)
+            word = folded[start:end]
             stemmed = stem_word(word)
             if stemmed in stems or any(
                 stemmed.startswith(p) or word.startswith(p) for p in prefixes
             ):
-                spans.append((offset + match.start(), offset + match.end()))
+                found.append((offset + start, offset + end, stemmed))
     for term in cjk:
-        at = folded.find(term)
-        while at >= 0:
-            spans.append((offset + at, offset + at + len(term)))
-            at = folded.find(term, at + 1)
+        found += [(offset + s, offset + e, term) for s, e in _occurrences(folded, term, 10**9)]
+    return found
+
+
+def _camel(text: str, at: int) -> bool:
+    """A glued word's part starts at `at` (a change from lower to upper case)."""
+    return text[at - 1].islower() and text[at].isupper()
+
+
+def _occurrences(text: str, term: str, limit: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    at = text.find(term)
+    while at >= 0 and len(spans) < limit:
+        spans.append((at, at + len(term)))
+        at = text.find(term, at + 1)
     return spans
 
 
-def spans_of(text: str, terms: QueryTerms, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
-    """Where a parsed query's terms occur in `text` (see `match_spans`)."""
-    return match_spans(text, terms.stems, terms.prefixes, limit) if terms else []
+def _phrase_spans(text: str, found: list[Match], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Runs of matched words spelling `phrase`, with nothing between them but stop words."""
+    spans = []
+    for first in range(len(found) - len(phrase) + 1):
+        run = found[first : first + len(phrase)]
+        if all(m[2] == word for m, word in zip(run, phrase, strict=True)) and all(
+            _only_stop_words(text[a[1] : b[0]]) for a, b in itertools.pairwise(run)
+        ):
+            spans.append((run[0][0], run[-1][1]))
+    return spans
+
+
+def _only_stop_words(between: str) -> bool:
+    return all(word.lower() in STOP_WORDS for word in re.findall(r"\w+", between))
+
+
+def _without_inner(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, dropping any inside an earlier one (a word inside its phrase)."""
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if kept and start < kept[-1][1]:
+            if end > kept[-1][1]:
+                kept[-1] = (kept[-1][0], end)
+            continue
+        kept.append((start, end))
+    return kept
 
 
 def snippets(text: str, spans: list[tuple[int, int]], count: int = 2) -> list[Snippet]:

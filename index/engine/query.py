@@ -20,7 +20,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser
 
 from ..errors import QueryError
-from ..models import MAX_QUERY_CHARS, MAX_WORD_CHARS, Theme
+from ..models import MAX_QUERY_CHARS, MAX_WORD_CHARS, Source, Theme
 from .analysis import normalise_name
 from .lexer import close_parentheses, field_names, lexemes
 from .schema import DEFAULT_FIELDS, FIELD_BOOSTS
@@ -37,8 +37,10 @@ FIELD_ALIASES = {
 }
 USER_FIELDS = (
     "title", "summary", "body", "context", "notes", "source", "kind", "language", "published",
-    "year", "themes", "places", "people", "organizations", "tags", "id",
+    "year", "themes", "places", "people", "organizations", "tags", "id", "dateline",
 )  # fmt: skip
+ONE_VALUE_FIELDS = frozenset({"source", "kind", "language", "year", "dateline", "id"})
+"""Fields whose value is one term however many words it has (`kind:"news report"`)."""
 
 
 DATE_HELP = "write dates as 2024, 2024-03 or 2024-03-15, ranges as date:[2024-01 to 2024-03]"
@@ -49,11 +51,16 @@ class QueryParser:
     """Parses user queries against the schema, with name variants and theme membership."""
 
     def __init__(
-        self, schema: Schema, variants: VariantExpander, themes: Mapping[str, Theme]
+        self,
+        schema: Schema,
+        variants: VariantExpander,
+        themes: Mapping[str, Theme],
+        sources: Mapping[str, Source] | None = None,
     ) -> None:
         self.schema = schema
         self.variants = variants
         self.themes = dict(themes)
+        self.sources = dict(sources or {})
         self._parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
         self._parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
         self._parser.add_plugin(GtLtPlugin())
@@ -89,7 +96,7 @@ class QueryParser:
                 known = ", ".join(sorted(self._known_fields))
                 raise QueryError(f"unknown field {name!r}: use one of {known}")
         expanded = self.variants.expand(text) if expand else text
-        return self._rewrite_themes(self._parse_raw(expanded, shown=text))
+        return self._rewrite_fields(self._parse_raw(expanded, shown=text))
 
     def theme_query(self, theme_id: str) -> wq.Query:
         """Articles in a theme: curated in front matter, or matched by the theme's query."""
@@ -127,15 +134,31 @@ class QueryParser:
             raise QueryError(f"cannot understand a date in {shown!r}: {DATE_HELP}")
         return parsed
 
-    def _rewrite_themes(self, parsed: wq.Query) -> wq.Query:
+    def _rewrite_fields(self, parsed: wq.Query) -> wq.Query:
+        """Themes by membership, sources by id or name, one-value fields as one term."""
+
         def rewrite(node: Any) -> Any:
-            if isinstance(node, wq.Term) and node.fieldname == "themes":
+            fieldname = getattr(node, "fieldname", None)
+            if isinstance(node, wq.Phrase) and fieldname in ONE_VALUE_FIELDS:
+                node = wq.Term(fieldname, " ".join(str(word) for word in node.words))
+            if isinstance(node, wq.Term) and fieldname == "themes":
                 return self.theme_query(_theme_id(node.text, self.themes))
+            if isinstance(node, wq.Term) and fieldname == "source":
+                return wq.Term("source", self.source_id(str(node.text)), boost=node.boost)
             if node.is_leaf():
                 return node
             return node.apply(rewrite)
 
         return rewrite(parsed)
+
+    def source_id(self, text: str) -> str:
+        """The id of the source whose id, name or short name `text` is (else `text`)."""
+        wanted = normalise_name(text)
+        for source in self.sources.values():
+            if wanted in (normalise_name(source.id), normalise_name(source.name),
+                          normalise_name(source.short)):  # fmt: skip
+                return source.id
+        return text.lower()
 
 
 def _theme_id(text: Any, themes: Mapping[str, Theme]) -> str:

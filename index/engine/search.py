@@ -26,17 +26,18 @@ from whoosh.searching import Searcher
 
 from ..access import check_index_dir
 from ..errors import QueryError
-from ..models import SORTS, QueryTerms, SearchHit, SearchRequest, SearchResult, Snippet
+from ..models import SORTS, Facets, QueryTerms, SearchHit, SearchRequest, SearchResult, Snippet
 from . import highlight
 from .analysis import normalise_name
 from .facets import FacetSets, build_facet_sets
 from .fast.postings import PostingReader
 from .fast.ranking import matching_docs, ranked_by_terms
+from .lexer import is_plain_word, lexemes
 from .query import QueryParser
 from .spelling import suggest_query
 
-SUGGEST_BELOW = 3
-"""Offer a "did you mean" when a query finds fewer articles than this."""
+SUGGEST_MARGIN = 3
+"""A correction is offered when it finds twice as many articles, and at least this many more."""
 MATCH_CACHE = 64
 """Queries whose matching documents are remembered (paging, filter changes, typing back)."""
 PARSE_CACHE = 128
@@ -105,8 +106,14 @@ class SearchEngine:
 
     # -- searching ----------------------------------------------------------------
 
-    def parse(self, text: str) -> wq.Query:
-        """The parsed query for `text`, remembered (a keystroke parses it only once)."""
+    def parse(self, text: str, typing: bool = False) -> wq.Query:
+        """The parsed query for `text`, remembered (a keystroke parses it only once).
+
+        While `typing`, a last word not yet followed by a space is also matched
+        as a prefix: `flo` finds flood and flooding before the word is complete.
+        """
+        if typing:
+            text = typed_prefix(text)
         with self._lock:
             parsed = self._parsed.get(text)
             if parsed is None:
@@ -118,23 +125,48 @@ class SearchEngine:
                 self._parsed.move_to_end(text)
             return parsed
 
+    def forget_parsed(self) -> None:
+        """The catalog changed: queries mentioning sources may parse differently now."""
+        with self._lock:
+            self._parsed.clear()
+
     def search(self, request: SearchRequest) -> SearchResult:
-        """Articles matching the request's query and every filter, best first (or newest)."""
+        """Articles matching the request's query and every filter, best first (or newest).
+
+        A finished query (not `typing`) is checked for a correction that finds
+        clearly more (`suggestion`); when the query finds nothing and the
+        correction finds something, the correction's results are returned
+        (`shown_for`) unless the request is `literal`.
+        """
         if request.sort not in SORTS:
             raise QueryError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
         with self._lock:
-            parsed = self.parse(request.query)
-            sets = self._facet_sets()
-            matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
-            if request.place:
-                place = wq.Term("places", normalise_name(request.place))
-                matching = matching & self._docs(place)
-            final, facets = sets.counts(matching, request.source, request.theme)
-            terms = query_terms(parsed)
-            hits = self._page(parsed, terms, final, request) if final else ()
             text = request.query
-            suggestion = self._suggest(text, len(final)) if text.strip() else None
-            return SearchResult(text, len(final), hits, facets, suggestion, terms)
+            parsed = self.parse(text, typing=request.typing)
+            total, hits, facets = self._answer(parsed, request)
+            terms = query_terms(parsed)
+            suggestion = None
+            shown_for = None
+            if text.strip() and not request.typing:
+                suggestion = self._suggest(text, total)
+                if suggestion is not None and total == 0 and not request.literal:
+                    parsed = self.parse(suggestion)
+                    total, hits, facets = self._answer(parsed, request)
+                    terms, shown_for = query_terms(parsed), suggestion
+            return SearchResult(text, total, hits, facets, suggestion, terms, shown_for)
+
+    def _answer(
+        self, parsed: wq.Query, request: SearchRequest
+    ) -> tuple[int, tuple[SearchHit, ...], Facets]:
+        """The total, the page asked for and the facets of a parsed query under the filters."""
+        sets = self._facet_sets()
+        matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
+        if request.place:
+            matching = matching & self._docs(wq.Term("places", normalise_name(request.place)))
+        final, facets = sets.counts(matching, request.source, request.theme)
+        terms = query_terms(parsed)
+        hits = self._page(parsed, terms, final, request) if final else ()
+        return len(final), hits, facets
 
     def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
         """Articles most like this one (more-like-this over title and body)."""
@@ -242,8 +274,7 @@ class SearchEngine:
         )
 
     def _suggest(self, text: str, found: int) -> str | None:
-        if found >= SUGGEST_BELOW:
-            return None
+        """A corrected query, when it finds clearly more than `found` (twice, and 3 more)."""
         suggestion = suggest_query(self._searcher, text)
         if suggestion is None:
             return None
@@ -251,7 +282,24 @@ class SearchEngine:
             better = len(self._docs(self.parse(suggestion)))
         except QueryError:
             return None
-        return suggestion if better > found else None
+        clearly_more = (
+            better > 0 if found == 0 else better >= max(2 * found, found + SUGGEST_MARGIN)
+        )
+        return suggestion if clearly_more else None
+
+
+def typed_prefix(text: str) -> str:
+    """`text` with its last word, while being typed, also matched as a prefix."""
+    if not text or text[-1].isspace():
+        return text
+    parts = list(lexemes(text))
+    kind, word = parts[-1]
+    before = parts[-2][1] if len(parts) > 1 else ""
+    if kind != "word" or not is_plain_word(word) or before.endswith(":"):
+        return text
+    if not any(ch.isalnum() for ch in word):
+        return text
+    return "".join(part for _kind, part in parts[:-1]) + f"({word} OR {word}*)"
 
 
 def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float, int]]:
@@ -264,9 +312,13 @@ def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float,
 
 
 def query_terms(parsed: Any) -> QueryTerms:
-    """The analysed words and prefixes a query looks for in prose, for highlighting."""
+    """The analysed words, prefixes and phrases a query looks for in prose, for highlighting.
+
+    Words and prefixes under a NOT are left out: they are what an article must not hold.
+    """
     stems: set[str] = set()
     prefixes: list[str] = []
+    phrases: list[tuple[str, ...]] = []
     for node in _leaves(parsed):
         fieldname = getattr(node, "fieldname", None)
         if fieldname not in PROSE_FIELDS:
@@ -274,13 +326,24 @@ def query_terms(parsed: Any) -> QueryTerms:
         if isinstance(node, wq.Prefix):
             prefixes.append(str(node.text))
         elif isinstance(node, wq.Phrase):
-            stems.update(str(word) for word in node.words)
+            words = tuple(str(word) for word in node.words)
+            if len(words) == 1:
+                stems.add(words[0])
+            elif words:
+                phrases.append(words)
         elif isinstance(node, wq.Term):
             stems.add(str(node.text))
-    return QueryTerms(frozenset(stems), tuple(dict.fromkeys(prefixes)))
+    return QueryTerms(
+        frozenset(stems), tuple(dict.fromkeys(prefixes)), tuple(dict.fromkeys(phrases))
+    )
 
 
 def _leaves(node: Any) -> Iterable[Any]:
+    if isinstance(node, wq.Not):
+        return
+    if isinstance(node, wq.AndNot):
+        yield from _leaves(node.a)
+        return
     if node.is_leaf():
         yield node
     else:

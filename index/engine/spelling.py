@@ -5,7 +5,10 @@ copy of every text only for suggestions would double the cost of indexing. So
 each plain word the index does not know is stemmed, the known stems nearest to
 it in spelling are found (one edit before two, same first letter, the most
 frequent first), and the winning stem is turned back into a real word by
-reading it in a document that contains it.
+reading it in a document that contains it. A word the index knows from only
+a document or two (a typo in an archive) is corrected too, when a word one
+edit away is far commoner. The engine offers a correction only when it finds
+clearly more (see `search.SUGGEST_MARGIN`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from .lexer import is_plain_word, lexemes
 SPELLING_FIELDS = ("body", "title")
 LONGEST_CORRECTED = 30
 """Longer words are never corrected (the cost of a fuzzy lookup grows with the word)."""
+SURFACE_DOCUMENTS = 5
+RARE = 2
+"""A word in this few documents may be a misspelling (archives have typos too)."""
+COMMONER = 10
+"""…when a word one edit away is in this many times as many documents."""
 _ANALYZER = text_analyzer()
 
 
@@ -46,8 +54,19 @@ def _correct_word(searcher: Any, reader: Any, word: str) -> str | None:
     stemmed = stem_word(word)
     if not stemmed or " " in stemmed or not stemmed.isascii() or not stemmed.isalpha():
         return None  # stop words, numbers, several words and non-Latin script are left alone
-    if any((field, stemmed) in reader for field in SPELLING_FIELDS):
+    known = sum(reader.doc_frequency(field, stemmed) for field in SPELLING_FIELDS)
+    if known > RARE:
         return None
+    if known:  # a rare word: corrected only to a word one edit away that is far commoner
+        near: set[str] = set()
+        for field in SPELLING_FIELDS:
+            near.update(reader.terms_within(field, stemmed, 1, prefix=1))
+        near.discard(stemmed)
+        common = [c for c in near if reader.doc_frequency("body", c) >= COMMONER * known]
+        if not common:
+            return None
+        best = max(sorted(common), key=lambda c: reader.doc_frequency("body", c))
+        return _surface_word(searcher, best) or best
     for distance in (1, 2):
         candidates: set[str] = set()
         for field in SPELLING_FIELDS:
@@ -60,13 +79,24 @@ def _correct_word(searcher: Any, reader: Any, word: str) -> str | None:
 
 
 def _surface_word(searcher: Any, stem: str) -> str | None:
-    """A word as written that the index stores as `stem`, read from a document that has it."""
+    """A word as written that the index stores as `stem`, read from documents that have it.
+
+    The plainest form seen in the first few documents wins: without an
+    apostrophe ("un", not "un’s"), then the shortest.
+    """
+    forms: set[str] = set()
     for field in SPELLING_FIELDS:
         matcher = searcher.postings(field, stem) if (field, stem) in searcher.reader() else None
-        if matcher is None or not matcher.is_active():
-            continue
-        text = searcher.stored_fields(matcher.id()).get(field, "")
-        for token in _ANALYZER(text, chars=True):
-            if token.text == stem:
-                return str(text[token.startchar : token.endchar]).lower()
-    return None
+        read = 0
+        while matcher is not None and matcher.is_active() and read < SURFACE_DOCUMENTS:
+            text = searcher.stored_fields(matcher.id()).get(field, "")
+            forms.update(
+                str(text[token.startchar : token.endchar]).lower()
+                for token in _ANALYZER(text, chars=True)
+                if token.text == stem
+            )
+            read += 1
+            matcher.next()
+        if forms:
+            break
+    return min(forms, key=lambda form: (not form.isalnum(), len(form), form)) if forms else None

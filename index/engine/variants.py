@@ -54,9 +54,10 @@ class VariantExpander:
             if kind == "field" and i + 1 < len(parts):
                 next_kind, next_text = parts[i + 1]
                 field = text[:-1].lower()
-                if field in _EXPANDABLE_FIELDS and next_kind in ("word", "phrase"):
-                    replacement = self._replacement([next_text.strip('"')])
-                    out.append(text + (replacement or next_text))
+                if next_kind in ("word", "phrase"):
+                    expandable = field in _EXPANDABLE_FIELDS
+                    replacement = self._replacement([next_text.strip('"')]) if expandable else None
+                    out.append(text + (replacement or next_text))  # source:kcna stays as typed
                     i += 2
                     continue
             if kind == "phrase" and text.endswith('"') and len(text) > 1:

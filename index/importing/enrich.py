@@ -86,6 +86,14 @@ SCRIPTS = (
 )
 
 
+def known_names(variants: Iterable[Iterable[str]] = ()) -> list[str]:
+    """Every name the rules know: the gazetteer's places, well-known bodies, and `variants`."""
+    names = [place.name for place in gazetteer().places]
+    names += KNOWN_ORGANIZATIONS
+    names += [name for group in variants for name in group]
+    return names
+
+
 def detect_language(text: str) -> str:
     """The language of `text` by script: ko, ja, zh, ru, or en for Latin script."""
     sample = text[:20_000]

@@ -167,9 +167,40 @@ def text_key(text: str) -> str:
     return hashlib.blake2b(letters.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_FINALS = ["", *"k k k n n n t l k m l l l l l m p p t t ng t t k t p t".split()]
+_HANGUL_DATE = re.compile(r"(\d{4})\)?\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+
+
+def romanise_hangul(text: str) -> str:
+    """Hangul syllables in the Revised Romanization (simplified: no sound changes)."""
+    out = []
+    for character in text:
+        code = ord(character) - 0xAC00
+        if 0 <= code < 11172:
+            initial, medial, final = code // 588, (code % 588) // 28, code % 28
+            out.append(_INITIALS[initial].replace("-", "") + _MEDIALS[medial] + _FINALS[final])
+        else:
+            out.append(character)
+    return "".join(out)
+
+
+def date_in_text(text: str) -> dt.date | None:
+    """A date written in Korean ("1999년 01월 01일", "2019년 1월 1일") early in the text."""
+    match = _HANGUL_DATE.search(text[:5000])
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
 def slug(text: str, limit: int = 60) -> str:
-    """Lowercase ASCII words joined by hyphens, for ids and file names."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Lowercase ASCII words joined by hyphens, for ids and file names (Hangul romanised)."""
+    ascii_text = unicodedata.normalize("NFKD", romanise_hangul(text))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     result = ""
     for word in words:

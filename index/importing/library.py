@@ -11,7 +11,9 @@ then for each article:
    archive that files one story under several topics yields one article tagged
    with every topic; the merges are written once, at the end);
 2. finds its source (`importing.sources`);
-3. annotates places, people, organisations and language (`importing.enrich`),
+3. separates known names glued to their neighbours by a scraper
+   (`content.repair`; "body" or "title" under `automatic:` says it did), and
+   annotates places, people, organisations and language (`importing.enrich`),
    listing what a program filled in under `automatic:`;
 4. cuts a text longer than MAX_ARTICLE_CHARS (`content.articles`), and says so;
 5. writes it atomically as `articles/<id>.md`. Files are made durable in
@@ -34,17 +36,25 @@ import yaml
 from ..content.articles import ARTICLE_ID, MAX_ARTICLE_CHARS
 from ..content.body import escape_markdown
 from ..content.catalog import load_catalog
+from ..content.dateline import find_dateline
 from ..content.files import ARTICLES_DIR
 from ..content.frontmatter import parse_front_matter
+from ..content.repair import NameRepair
 from ..errors import YamlError
 from ..models import Source
 from ..sanitize import clean_text
 from ..storage import atomic_write_text
-from .enrich import detect_language, find_organizations, find_people, find_places
+from .enrich import (
+    detect_language,
+    find_organizations,
+    find_people,
+    find_places,
+    known_names,
+)
 from .formats import read_file
-from .incoming import FileOutcome, Incoming, slug, text_key
+from .incoming import FileOutcome, Incoming, date_in_text, slug, text_key
 from .known import KnownArticles
-from .sources import SourceFinder
+from .sources import UNKNOWN_SOURCE, SourceFinder
 from .walk import Skipped, files_under
 
 DURABLE_EVERY = 500
@@ -122,7 +132,9 @@ class Importer:
     ) -> None:
         self.target = target
         self.content_dirs = list(dict.fromkeys([*content_dirs, target]))
-        self.sources = SourceFinder(load_catalog(self.content_dirs), source)
+        catalog = load_catalog(self.content_dirs)
+        self.sources = SourceFinder(catalog, source)
+        self.names = NameRepair(known_names(catalog.variants))
         self.known = KnownArticles(self.content_dirs, cache)
         self._pending_tags: dict[str, list[str]] = {}
         """New tags for library articles, by id, written once at the end."""
@@ -199,11 +211,14 @@ class Importer:
             self._add_markdown(incoming, report)
             return
         self._cap(incoming, report)
+        repaired = self._repair(incoming)
+        dated = self._date_from_text(incoming)
         source, inferred = self.sources.source_for(incoming)
         article_id = self._new_id(source.id, incoming)
         front, automatic = self._front_matter(article_id, source, incoming)
         if inferred:
             automatic.insert(0, "source")
+        automatic += repaired + dated
         if automatic:
             front["automatic"] = automatic
         body = "\n\n".join(_block_markdown(kind, text) for kind, text in incoming.blocks)
@@ -238,6 +253,37 @@ class Importer:
             os.sync()
             self._unsynced = 0
         self.known.add(article_id, incoming.url, incoming.text, written=path)
+
+    @staticmethod
+    def _date_from_text(incoming: Incoming) -> list[str]:
+        """Without a date from the file: a Korean date in the text, or the dateline's day.
+
+        A dateline gives a month and day: the year is the one that puts it on or
+        before the day of the import (news arrives after it happens).
+        """
+        if incoming.published is not None:
+            return []
+        found = date_in_text(incoming.text)
+        if found is None:
+            dateline = find_dateline(incoming.text)
+            found = dateline.date_before(today()) if dateline else None
+        if found is None:
+            return []
+        incoming.published = found
+        return ["published"]
+
+    def _repair(self, incoming: Incoming) -> list[str]:
+        """Separate known names glued to their neighbours; the fields that changed."""
+        changed = []
+        title = self.names.repair(incoming.title)
+        if title != incoming.title:
+            incoming.title = title
+            changed.append("title")
+        blocks = [(kind, self.names.repair(text)) for kind, text in incoming.blocks]
+        if blocks != incoming.blocks:
+            incoming.blocks = blocks
+            changed.append("body")
+        return changed
 
     @staticmethod
     def _cap(incoming: Incoming, report: ImportReport) -> None:
@@ -294,9 +340,11 @@ class Importer:
         return front, automatic
 
     def _new_id(self, source_id: str, incoming: Incoming) -> str:
-        date = incoming.published.isoformat() if incoming.published else "undated"
+        """`<source>-<date>-<title words>`, leaving out what is not known (never "undated")."""
         words = slug(incoming.title, 60) or text_key(incoming.text)[:10]
-        base = f"{slug(source_id, 40) or 'unsourced'}-{date}-{words}"[:120].rstrip("-")
+        source = "" if source_id == UNKNOWN_SOURCE.id else slug(source_id, 40)
+        date = incoming.published.isoformat() if incoming.published else ""
+        base = "-".join(part for part in (source, date, words) if part)[:120].rstrip("-")
         article_id, number = base, 2
         while article_id in self.known.ids:
             article_id, number = f"{base}-{number}", number + 1

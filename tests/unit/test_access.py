@@ -132,7 +132,7 @@ def test_a_read_only_workspace_refuses_changes_with_its_reason(
     (abandoned / "index").mkdir(parents=True, exist_ok=True)  # left by a killed session
     workspace = Workspace([corpus_dir], data_paths)
     assert not abandoned.exists()
-    assert workspace.search("pyongyang").total == 3
+    assert workspace.search("pyongyang").total == 2
     article = workspace.article("pyongyang-housing")
     assert article is not None
     with pytest.raises(ReadOnly, match=r"read-only session: .* is on a CD-ROM"):

@@ -53,13 +53,13 @@ def test_search_json_has_the_documented_shape(
     assert code == 0
     data = json.loads(out)
     assert set(data) >= {"total", "hits", "facets", "suggestion"}
-    assert data["total"] == 3 and data["suggestion"] is None
+    assert data["total"] == 2 and data["suggestion"] is None  # a dateline is not a mention
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "source", "published", "themes", "score", "snippets"}
     snippet = hit["snippets"][0]
     matched = {snippet["text"][s:e].lower() for s, e in snippet["matches"]}
     assert matched and matched <= {"pyongyang", "평양"}
-    assert data["facets"]["source"] == {"kcna": 2, "yonhap": 1}
+    assert data["facets"]["source"] == {"kcna": 1, "yonhap": 1}
     assert set(data["facets"]) == {"source", "theme", "year", "place"}
 
 
@@ -71,9 +71,11 @@ def test_search_options_filter_and_suggest(
                     "pyongyang-focus", "--json")  # fmt: skip
     assert [h["id"] for h in json.loads(out)["hits"]] == ["pyongyang-housing"]
     _, out, _ = run(capsys, *base, "search", "greenhuse")
-    assert "Did you mean: greenhouse?" in out
+    assert "Nothing matches “greenhuse”; showing results for “greenhouse”" in out
+    _, out, _ = run(capsys, *base, "search", "greenhuse", "--literal")
+    assert "0 articles" in out and "Did you mean: greenhouse?" in out
     _, out, _ = run(capsys, *base, "search", "Pyongyang", "--limit", "1")
-    assert "3 articles, showing 1" in out
+    assert "2 articles, showing 1" in out
 
 
 def test_bad_query_exits_2_with_one_line(

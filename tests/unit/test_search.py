@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index import SearchRequest
 from index.engine.query import QueryError
+from index.paths import DataPaths
 from index.workspace import Workspace
+
+from ..helpers import ARTICLE, write_article
 
 
 def ids(
@@ -35,7 +40,7 @@ def test_prefix_matches_word_starts(corpus: Workspace) -> None:
 
 
 def test_boolean_operators(corpus: Workspace) -> None:
-    assert ids(corpus, "Pyongyang NOT homes") == {"sinuiju-greenhouse", "pyongyang-korean"}
+    assert ids(corpus, "Pyongyang NOT homes") == {"pyongyang-korean"}
     assert ids(corpus, "greenhouse OR excavators") == {
         "sinuiju-greenhouse",
         "chinese-investors-mine",
@@ -50,6 +55,13 @@ def test_field_queries_use_singular_aliases(corpus: Workspace) -> None:
     assert ids(corpus, "tag:housing") == {"pyongyang-housing"}
 
 
+def test_a_dateline_is_not_a_mention_but_is_searchable(corpus: Workspace) -> None:
+    """sinuiju-greenhouse opens "Pyongyang, February 10 (KCNA) --" and names it nowhere else."""
+    assert "sinuiju-greenhouse" not in ids(corpus, "Pyongyang")
+    assert "sinuiju-greenhouse" in ids(corpus, "dateline:Pyongyang")
+    assert ids(corpus, "Pyongyang") == {"pyongyang-housing", "pyongyang-korean"}
+
+
 def test_date_ranges(corpus: Workspace) -> None:
     assert ids(corpus, "date:2023") == {"chinese-investors-mine"}
     assert ids(corpus, "date:[2024-02 to 2024-04]") == {"sinuiju-greenhouse", "pyongyang-housing"}
@@ -58,7 +70,7 @@ def test_date_ranges(corpus: Workspace) -> None:
 
 
 def test_filters_compose_as_an_intersection(corpus: Workspace) -> None:
-    assert ids(corpus, "Pyongyang", source="kcna") == {"sinuiju-greenhouse", "pyongyang-housing"}
+    assert ids(corpus, "Pyongyang", source="kcna") == {"pyongyang-housing"}
     assert ids(corpus, "Pyongyang", source="kcna", theme="pyongyang-focus") == {"pyongyang-housing"}
     assert ids(corpus, "", theme="inequality", place="Hyesan") == {"provinces-left-behind"}
 
@@ -95,14 +107,14 @@ def test_snippets_give_match_offsets_not_markup(corpus: Workspace) -> None:
 
 
 def test_facets_count_the_whole_result_set(corpus: Workspace) -> None:
-    facets = corpus.search(SearchRequest("Pyongyang", limit=1)).facets
+    facets = corpus.search(SearchRequest("greenhouse OR Pyongyang", limit=1)).facets
     assert facets.sources == {"kcna": 2, "yonhap": 1}
     assert facets.years == {"2024": 3}
     assert facets.themes["pyongyang-focus"] == 1
     # A dimension's own filter does not shrink its counts; other filters do.
-    filtered = corpus.search(SearchRequest("Pyongyang", source="kcna", limit=1)).facets
-    assert filtered.sources == {"kcna": 2, "yonhap": 1}
-    assert filtered.years == {"2024": 2}
+    filtered = corpus.search(SearchRequest("greenhouse OR Pyongyang", source="kcna", limit=1))
+    assert filtered.facets.sources == {"kcna": 2, "yonhap": 1}
+    assert filtered.facets.years == {"2024": 2}
 
 
 def test_everything_when_the_query_is_empty(corpus: Workspace) -> None:
@@ -111,11 +123,33 @@ def test_everything_when_the_query_is_empty(corpus: Workspace) -> None:
     assert result.facets.years == {"2024": 4, "2023": 1, "undated": 1}
 
 
-def test_spelling_suggestion_when_little_is_found(corpus: Workspace) -> None:
+def test_a_misspelt_query_shows_the_correction_s_results(corpus: Workspace) -> None:
     result = corpus.search("greenhuse")
-    assert result.total == 0
-    assert result.suggestion == "greenhouse"
+    assert result.suggestion == "greenhouse" and result.shown_for == "greenhouse"
+    assert [hit.id for hit in result.hits] == ["sinuiju-greenhouse"]
+    literal = corpus.search(SearchRequest("greenhuse", literal=True))
+    assert literal.total == 0 and literal.suggestion == "greenhouse" and literal.shown_for is None
     assert corpus.search("greenhouse").suggestion is None
+    typing = corpus.search(SearchRequest("greenh", typing=True))
+    assert typing.suggestion is None and [h.id for h in typing.hits] == ["sinuiju-greenhouse"]
+
+
+def test_a_correction_is_offered_when_it_finds_clearly_more(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """A word in one article (a typo there) next to a word in many: offered, not forced."""
+    for number in range(12):
+        text = ARTICLE.format(id=f"factory-{number}", title="Plant", body="A factory.")
+        write_article(corpus_dir, f"factory-{number}.md", text)
+    write_article(corpus_dir, "typo.md", ARTICLE.format(id="typo", title="T", body="A fyctory."))
+    workspace = Workspace([corpus_dir], DataPaths(tmp_path / "data"))
+    try:
+        workspace.sync()
+        result = workspace.search("fyctory")
+        assert result.total == 1 and result.shown_for is None  # the literal query found one
+        assert result.suggestion == "factory"
+    finally:
+        workspace.close()
 
 
 def test_more_like_this_finds_related_articles(corpus: Workspace) -> None:
@@ -154,4 +188,62 @@ def test_unclosed_parenthesis_is_forgiven(corpus: Workspace) -> None:
 def test_match_spans_for_reader_highlighting(corpus: Workspace) -> None:
     text = "Kim Jong-un praised greenhouses and farmers."
     spans = corpus.match_spans(text, corpus.query_terms("greenhouse farm* Kim Chong Un"))
-    assert [text[s:e] for s, e in spans] == ["Kim", "Jong", "un", "greenhouses", "farmers"]
+    assert [text[s:e] for s, e in spans] == ["Kim Jong-un", "greenhouses", "farmers"]
+
+
+def test_every_query_field_finds_what_its_filter_or_front_matter_says(corpus: Workspace) -> None:
+    """Each field of the README's query table, on ids and on display names."""
+    from index.content.articles import read_article
+    from index.content.files import article_files
+
+    articles = [a for p in article_files(corpus.content_dirs) if (a := read_article(p).article)]
+
+    def having(test: object) -> set[str]:
+        return {a.id for a in articles if test(a)}  # type: ignore[operator]
+
+    for source in corpus.sources.values():
+        by_filter = ids(corpus, "", source=source.id)
+        assert by_filter == having(lambda a, s=source.id: a.source == s)
+        assert ids(corpus, f"source:{source.id}") == by_filter
+        assert ids(corpus, f'source:"{source.name}"') == by_filter
+        assert ids(corpus, f"source:{source.id.upper()}") == by_filter
+    for theme in corpus.themes.values():
+        by_filter = ids(corpus, "", theme=theme.id)
+        assert ids(corpus, f"theme:{theme.id}") == by_filter
+        assert ids(corpus, f'theme:"{theme.name}"') == by_filter
+    assert ids(corpus, 'kind:"news report"') == having(lambda a: a.kind == "news report")
+    assert ids(corpus, 'kind:"News Report"') == ids(corpus, 'kind:"news report"')
+    assert ids(corpus, "language:ko") == having(lambda a: a.language == "ko") != set()
+    assert ids(corpus, "language:KO") == ids(corpus, "language:ko")
+    assert ids(corpus, "year:2024") == having(lambda a: a.published and a.published.year == 2024)
+    assert ids(corpus, "date:2024-03") == having(
+        lambda a: a.published and (a.published.year, a.published.month) == (2024, 3)
+    )
+    for name, field in (("place", "places"), ("person", "people"), ("org", "organizations"),
+                        ("tag", "tags")):  # fmt: skip
+        values = {value for a in articles for value in getattr(a, field)}
+        assert values or field == "organizations", field
+        for value in values:
+            expected = having(lambda a, f=field, v=value: v in getattr(a, f))
+            assert ids(corpus, f'{name}:"{value}"') >= expected, (name, value)
+            if name == "place":
+                assert ids(corpus, "", place=value) >= expected
+    assert ids(corpus, "title:greenhouse") == having(lambda a: "Greenhouse" in a.title)
+    corpus.annotate(articles[0], None, "a remark about zanzibar", ("zebra",))
+    assert ids(corpus, "note:zanzibar") == {articles[0].id}
+    assert ids(corpus, "tag:zebra") == {articles[0].id}
+
+
+def test_a_phrase_never_spans_two_values_of_a_field(corpus_dir: Path, tmp_path: Path) -> None:
+    write_article(corpus_dir, "tagged.md", "---\nid: tagged\ntitle: Weather forecast\n"
+                  "source: kcna\ntags: [Latest News, Home News]\n---\n\nRain in the north.\n\n"
+                  "Home\n\nNews at nine.\n")  # fmt: skip
+    workspace = Workspace([corpus_dir], DataPaths(tmp_path / "data"))
+    try:
+        workspace.sync()
+        assert "tagged" not in ids(workspace, '"news home"')  # the tags' values
+        assert "tagged" not in ids(workspace, '"home news"') - ids(workspace, 'tag:"home news"')
+        assert "tagged" not in ids(workspace, '"north home"')  # two paragraphs
+        assert "tagged" in ids(workspace, '"news at nine"')
+    finally:
+        workspace.close()

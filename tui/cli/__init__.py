@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--place", help="only articles about this place")
     search.add_argument("--sort", choices=SORTS, default="relevance")
     search.add_argument("--limit", type=_positive, default=20, help="hits to show (default 20)")
+    search.add_argument(
+        "--literal", action="store_true",
+        help="when nothing matches, show nothing rather than the results of a correction",
+    )  # fmt: skip
     search.add_argument("--json", action="store_true", help="print one JSON object")
     search.set_defaults(command="search", handler=cmd_search)
 

@@ -46,11 +46,19 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace, out: Console, err
             place=args.place,
             sort=args.sort,
             limit=args.limit,
+            literal=args.literal,
         )
     )
     if args.json:
         print(json.dumps(search_json(result, workspace), ensure_ascii=False, indent=2))
         return EXIT_OK
+    if result.shown_for is not None:
+        out.print(
+            Text.assemble(
+                "Nothing matches “", result.query, "”; showing results for “",
+                (result.shown_for, "bold"), "” (--literal for the query as typed)",
+            )
+        )  # fmt: skip
     if result.hits:
         out.print(hits_table(result.hits, workspace, out.width))
     shown = len(result.hits)
@@ -58,7 +66,7 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace, out: Console, err
     if shown < result.total:
         summary += f", showing {shown} (use --limit)"
     out.print(Text(summary, style="dim"))
-    if result.suggestion:
+    if result.suggestion and result.shown_for is None:
         out.print(Text.assemble("Did you mean: ", (result.suggestion, "bold"), "?"))
     return EXIT_OK
 
@@ -228,4 +236,5 @@ def search_json(result: SearchResult, workspace: Workspace) -> dict[str, Any]:
             "place": result.facets.places,
         },
         "suggestion": result.suggestion,
+        "shown_for": result.shown_for,
     }

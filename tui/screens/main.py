@@ -75,6 +75,8 @@ class MainScreen(Screen[None]):
         Binding("n", "match(1)", "Next match", id="match.next"),
         Binding("N", "match(-1)", "Previous match", show=False, id="match.previous"),
         Binding("e", "export", "Export", show=False, id="export"),
+        Binding("ctrl+y", "accept_suggestion", "Did you mean", show=False, id="suggestion.accept"),
+        Binding("ctrl+l", "literal", "As typed", show=False, id="suggestion.literal"),
         Binding("escape", "escape", "Clear query", show=False, id="escape"),
     ]
 
@@ -209,6 +211,23 @@ class MainScreen(Screen[None]):
     def action_export(self) -> None:
         self.notes_flow.export()
 
+    def action_accept_suggestion(self) -> None:
+        """Search the correction the results offer ("did you mean")."""
+        suggestion = self.search.suggestion()
+        if suggestion is None:
+            self.tell("No correction to accept.", timeout=2)
+            return
+        box = self.query_one(SearchBox)
+        with box.prevent(Input.Changed):
+            box.value = suggestion
+        self.state = replace(self.state, query=suggestion)
+        self.search.run()
+
+    def action_literal(self) -> None:
+        """Show what the query as typed finds, instead of its correction's results."""
+        if not self.search.search_literally():
+            self.tell("The results are already for the query as typed.", timeout=2)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Match keys only appear (and work) while an article is open."""
         if action == "match":
@@ -311,7 +330,8 @@ class MainScreen(Screen[None]):
             return
         article = self.open_article = message.article
         source = self.workspace.source(article.source)
-        self.query_one(ArticleView).show(article, source, self.workspace.themes, message.matches)
+        reader = self.query_one(ArticleView)
+        reader.show(article, source, self.workspace.themes, message.matches, message.focus)
         self.notes_flow.show_notes(article, message.notes)
         self.state = replace(self.state, article=article.id)
         self.refresh_bindings()
@@ -394,7 +414,7 @@ class MainScreen(Screen[None]):
             theme=theme.name if theme else self.state.theme,
             related_to=self.related_to.title if self.related_to else None,
             shown=len(articles.hits), total=articles.total,
-            activity=self.activity, error=self.error,
+            activity=self.activity, error=self.error, hint=self.search.hint,
         )  # fmt: skip
 
     @on(StateSaved)

@@ -40,39 +40,63 @@ class SearchFlow:
         self.result: SearchResult | None = None
         """The last first page of results shown."""
         self.related_to: Article | None = None
+        self.literal = False
+        """Search the query as typed, not its correction (Ctrl+L), until the query changes."""
+        self.hint = ""
+        """What the status line offers about the results: a correction, or the literal query."""
+        self._typing = False
         self._request = 0
         self._debounce: Timer | None = None
 
     def typed(self) -> None:
-        """The query changed: search once the typing pauses."""
+        """The query changed: search once the typing pauses, the last word as a prefix."""
         self.related_to = None
+        self.literal = False
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.screen.set_timer(DEBOUNCE, self.run)
+        self._debounce = self.screen.set_timer(DEBOUNCE, partial(self.run, typing=True))
 
     def submitted(self) -> None:
-        """Enter in the box: search now if a search is waiting for the typing to pause."""
+        """Enter in the box: the query is complete; search it as it is (last word exact)."""
         if self._debounce is not None:
             self._debounce.stop()
+            self._debounce = None
+        if self._typing or self.result is None or self.result.query != self.host.state.query:
             self.run()
 
-    def request_for(self, offset: int = 0) -> SearchRequest:
+    def request_for(self, offset: int = 0, typing: bool = False) -> SearchRequest:
         """The search the screen shows: the query and filters of the current state."""
         state = self.host.state
-        return SearchRequest(state.query, state.source, state.theme, limit=PAGE, offset=offset)
+        return SearchRequest(state.query, state.source, state.theme, limit=PAGE, offset=offset,
+                             typing=typing, literal=self.literal)  # fmt: skip
 
-    def run(self) -> None:
+    def run(self, typing: bool = False) -> None:
         """A fresh search for the current query and filters."""
         if self.host.index_ready:
             self._request += 1
-            work = partial(tasks.search, self.host.workspace, self.request_for(), self._request,
+            self._typing = typing
+            request = self.request_for(typing=typing)
+            work = partial(tasks.search, self.host.workspace, request, self._request,
                            self.host.open_article)  # fmt: skip
             self.host.in_thread("search", work, True)
+
+    def suggestion(self) -> str | None:
+        """The correction the last results offer, if any."""
+        return self.result.suggestion if self.result is not None else None
+
+    def search_literally(self) -> bool:
+        """Show what the query itself finds rather than its correction's; False if shown already."""
+        result = self.result
+        if result is None or result.shown_for is None:
+            return False
+        self.literal = True
+        self.run()
+        return True
 
     def more(self, loaded: int) -> None:
         """The next page of the list on screen (ignored if a newer search replaces it)."""
         if self.related_to is None and self.host.index_ready:
-            request = self.request_for(offset=loaded)
+            request = self.request_for(offset=loaded, typing=self._typing)
             work = partial(tasks.search, self.host.workspace, request, self._request, None)
             self.host.in_thread("page", work, True)
 
@@ -97,8 +121,7 @@ class SearchFlow:
             shown = reader.article.id if reader.article else None
             if message.matches is not None and message.article_id == shown:
                 reader.set_matches(message.matches)
-            if result.suggestion and result.total == 0:
-                host.error = f"nothing found; did you mean “{result.suggestion}”?"
+            self.hint = _hint(result)
         host.refresh_status()
         if not message.append:
             host.results_shown()
@@ -168,3 +191,12 @@ class SearchFlow:
             host.state.theme,
             facets.months if facets else (),
         )
+
+
+def _hint(result: SearchResult) -> str:
+    """The status line's offer about a finished search's results."""
+    if result.shown_for is not None:
+        return f"showing results for “{result.shown_for}” · Ctrl+L: “{result.query}” as typed"
+    if result.suggestion:
+        return f"did you mean “{result.suggestion}”? Ctrl+Y"
+    return ""

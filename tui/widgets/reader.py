@@ -103,7 +103,10 @@ class ArticleView(ScrollView, can_focus=True):
         source: Source,
         themes: dict[str, Theme],
         matches: list[tuple[int, int]],
+        to_first_match: bool = False,
     ) -> None:
+        """Show an article from the top, or (`to_first_match`) at its first query match,
+        with the sentence cursor there."""
         self.article, self._source, self._themes = article, source, themes
         self.document = parse_body(article.body)
         self.sentences = sentence_spans(self.document)
@@ -114,6 +117,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor, self.selection_anchor, self.flash = 0, None, None
         self._layout()
         self.scroll_to(0, 0, animate=False)
+        if to_first_match and self.matches:
+            self._go_to_match(0)
         self._update_subtitle()
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
@@ -286,13 +291,16 @@ class ArticleView(ScrollView, can_focus=True):
             self.app.bell()
             self.notify("No matches of the query in this article.", timeout=2, markup=False)
             return
-        self.current_match = (self.current_match + direction) % len(self.matches)
-        start = self.matches[self.current_match][0]
+        self._go_to_match((self.current_match + direction) % len(self.matches))
+        self._update_subtitle()
+        self.refresh()
+
+    def _go_to_match(self, index: int) -> None:
+        self.current_match = index
+        start = self.matches[index][0]
         self.scroll_to(y=max(0, self._line_of(start) - 2), animate=False)
         if self.selection_anchor is None:
             self.cursor = self._sentence_at(start)
-        self._update_subtitle()
-        self.refresh()
 
     def _move_cursor(self, index: int) -> None:
         if not self.sentences:

@@ -20,6 +20,7 @@ class StatusLine(Static):
         total: int,
         activity: str = "",
         error: str = "",
+        hint: str = "",
     ) -> None:
         line = Text()
         if related_to:
@@ -41,6 +42,9 @@ class StatusLine(Static):
                 line.append(f"{label} ", style="dim")
                 line.append(value, style="bold")
         line.append(f"  —  {total} article{'' if total == 1 else 's'}", style="dim")
+        if hint and not error:
+            line.append("  · ", style="dim")
+            line.append(hint, style="italic")
         if error:
             line.append("  ⚠ ", style="bold red")
             line.append(error, style="red")

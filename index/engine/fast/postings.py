@@ -127,7 +127,9 @@ class PostingReader:
         self._lengths: dict[str, list[int]] = {}
         self._norms: dict[tuple[str, float, float, float], list[float]] = {}
         self.phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
-        """Documents holding each phrase looked up (see matching.phrase_docs)."""
+        """Documents holding each phrase looked up (see ranking.phrase_docs)."""
+        self.prefixes: dict[tuple[str, str], set[int]] = {}
+        """Documents matching each prefix looked up (see ranking.prefix_docs)."""
 
     def term(self, fieldname: str, text: Any) -> TermPostings:
         key = (fieldname, text)

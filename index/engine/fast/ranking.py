@@ -68,6 +68,8 @@ def matching_docs(
             return phrase_docs(postings, node.fieldname, [str(w) for w in node.words])
         if type(node) is wq.Term:
             return postings.docs(node.fieldname, node.text)
+        if isinstance(node, wq.Prefix):
+            return prefix_docs(postings, node)
         return set(searcher.docs_for_query(node))
 
     searcher = postings.searcher
@@ -121,6 +123,38 @@ def phrase_docs(postings: PostingReader, fieldname: str, words: list[str]) -> se
         else:
             found.add(docnum)
     postings.phrases[key] = found
+    return found
+
+
+PREFIX_EXPANSIONS = 200
+"""A prefix matches the documents of its commonest expansions, this many at most."""
+
+
+def prefix_docs(postings: PostingReader, node: Any) -> set[int]:
+    """Documents holding one of the prefix's PREFIX_EXPANSIONS commonest words.
+
+    Typing a query searches its last word as a prefix ("f", "fl", "flo"…): the
+    cap keeps a one-letter prefix as cheap as a word on a large archive. The
+    words a prefix covers are remembered for the index generation.
+    """
+    key = (node.fieldname, str(node.text))
+    known = postings.prefixes.get(key)
+    if known is not None:
+        return known
+    searcher = postings.searcher
+    if node.fieldname not in searcher.schema:
+        return set()
+    field = searcher.schema[node.fieldname]
+    reader = searcher.reader()
+    expansions = [field.from_bytes(btext) for _name, btext in node.expanded_terms(reader)]
+    if len(expansions) > PREFIX_EXPANSIONS:
+        frequency = reader.doc_frequency
+        expansions.sort(key=lambda term: -frequency(node.fieldname, term))
+        expansions = expansions[:PREFIX_EXPANSIONS]
+    found: set[int] = set()
+    for term in expansions:
+        found |= postings.docs(node.fieldname, term)
+    postings.prefixes[key] = found
     return found
 
 
