@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from index import plain_text
 from tests.tui.conftest import (
     AppFactory,
     article_row,
@@ -280,3 +281,50 @@ async def test_reader_highlights_follow_the_query(running_app: Pilot[None]) -> N
     await settle(pilot)
     assert reader.matches == []
     assert reader.article is not None and reader.article.id == "pyongyang-housing"
+
+
+async def test_typing_shows_results_at_every_letter_after_the_second(
+    running_app: Pilot[None],
+) -> None:
+    pilot = running_app
+    await pilot.press("slash")
+    for typed in ("g", "gr", "gre", "gree", "greenh"):
+        await pilot.press(typed[-1])
+        if len(typed) >= 2:
+            await wait_until(pilot, lambda: "sinuiju-greenhouse" in listed_ids(pilot))
+    await pilot.press("enter")
+    await settle(pilot)
+    assert listed_ids(pilot) == []  # Enter: the query is finished, and "greenh" is no word
+
+
+async def test_a_phrase_is_one_match_and_opening_a_hit_lands_on_it(
+    running_app: Pilot[None],
+) -> None:
+    pilot = running_app
+    await pilot.press("slash", *'"luxury apartments"', "enter")
+    await wait_until(pilot, lambda: listed_ids(pilot) == ["pyongyang-housing"])
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = main_screen(pilot).query_one("#reader", ArticleView)
+    assert reader.article is not None
+    body = plain_text(reader.article.body)
+    assert [body[s:e] for s, e in reader.matches] == ["luxury apartments"]
+    assert reader.current_match == 0 and str(reader.border_subtitle).startswith("match 1/1")
+    start = reader.matches[0][0]
+    cursor = reader.sentences[reader.cursor]
+    assert cursor[0] <= start < cursor[1]  # the sentence cursor is on the match
+
+
+async def test_a_misspelt_query_shows_the_correction_and_keys_choose(
+    running_app: Pilot[None],
+) -> None:
+    pilot = running_app
+    await pilot.press("slash", *"greenhuse", "enter")
+    await wait_until(pilot, lambda: listed_ids(pilot) == ["sinuiju-greenhouse"])
+    assert "showing results for “greenhouse”" in status_text(pilot)
+    await pilot.press("ctrl+l")  # the query as typed
+    await wait_until(pilot, lambda: listed_ids(pilot) == [])
+    assert "did you mean “greenhouse”? Ctrl+Y" in status_text(pilot)
+    await pilot.press("ctrl+y")  # accept the correction
+    await wait_until(pilot, lambda: listed_ids(pilot) == ["sinuiju-greenhouse"])
+    assert main_screen(pilot).query_one("#search", Input).value == "greenhouse"

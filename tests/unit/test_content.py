@@ -112,7 +112,7 @@ def test_bundled_briefing_lists_each_seed_under_its_themes(tmp_path: Path) -> No
     }
     workspace.close()
     assert members == {
-        "inequality": {"regional-policy-pyongyang-focus"},
+        "inequality": {"regional-policy-pyongyang-focus", "china-joint-ventures-20x10"},
         "pyongyang-focus": {"regional-policy-pyongyang-focus", "china-joint-ventures-20x10"},
         "china-ventures": {"china-joint-ventures-20x10"},
     }

@@ -15,6 +15,7 @@ import yaml
 from index import SearchRequest
 from index.content.articles import read_article
 from index.content.files import article_files
+from index.importing.library import Importer
 from index.paths import DataPaths
 from index.workspace import Workspace
 from tests.conftest import SHARED
@@ -240,4 +241,49 @@ def test_the_whole_kcna_archive(tmp_path: Path) -> None:
     assert provinces <= set(places)
     again = workspace.import_files([KCNA])
     assert again.imported == [] and again.duplicates == len(records) - without_text
+    assert_glued_names_are_found(workspace, records)
+    assert (
+        workspace.search("source:kcna").total
+        == workspace.search(SearchRequest("", source="kcna")).total
+    )
+    assert workspace.search("dateline:pyongyang").total > workspace.search("pyongyang").total
     workspace.close()
+
+
+def assert_glued_names_are_found(workspace: Workspace, records: list[dict[str, str]]) -> None:
+    """The archive glues names to their neighbours ("ComradeKim Jong Unsent"): repaired."""
+    from index.importing.incoming import text_key
+
+    for name in ("Kim Jong Un", "Kim Il Sung"):
+        stories = {
+            text_key(r["story_text"])
+            for r in records
+            if r.get("story_text") and name in f"{r['headline']} {r['story_text']}"
+        }
+        found = workspace.search(SearchRequest(f'"{name}"', source="kcna", limit=1)).total
+        print(f'"{name}": {found} of {len(stories)} distinct stories whose raw text has it')
+        assert found >= 0.95 * len(stories)
+
+
+def test_korean_dates_and_titles_make_a_readable_dated_id(tmp_path: Path) -> None:
+    speech = tmp_path / "speech.txt"
+    text = "신년사\n\n주체108(2019)년 1월 1일\n\n새해를 맞으며 인민들에게 인사를 드린다.\n"
+    speech.write_text(text, encoding="utf-8")
+    report = Importer(tmp_path / "library", []).run([speech])
+    article_id = report.imported[0]
+    assert article_id == "2019-01-01-sinnyeonsa"
+    article = read_article(tmp_path / "library" / "articles" / f"{article_id}.md").article
+    assert article is not None and article.published is not None
+    assert article.published.isoformat() == "2019-01-01" and "published" in article.automatic
+
+
+def test_a_dateline_is_kept_and_gives_the_date_when_nothing_else_does(tmp_path: Path) -> None:
+    wire = tmp_path / "wire.txt"
+    wire.write_text("Dam opened in the north\n\nPyongyang, March 3 (KCNA) -- A dam was opened "
+                    "in Jagang Province on Sunday.\n", encoding="utf-8")  # fmt: skip
+    report = Importer(tmp_path / "library", []).run([wire])
+    article = read_article(tmp_path / "library" / "articles" / f"{report.imported[0]}.md").article
+    assert article is not None and article.published is not None
+    assert (article.published.month, article.published.day) == (3, 3)
+    assert "Pyongyang, March 3 (KCNA) --" in article.body
+    assert "Pyongyang" not in article.places and "Jagang" in article.places

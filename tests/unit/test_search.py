@@ -247,3 +247,42 @@ def test_a_phrase_never_spans_two_values_of_a_field(corpus_dir: Path, tmp_path: 
         assert "tagged" in ids(workspace, '"news at nine"')
     finally:
         workspace.close()
+
+
+def test_a_name_in_either_script_finds_both(corpus_dir: Path, tmp_path: Path) -> None:
+    body = "김정은동지께서 연설하시였다. 김일성동지의 뜻을 이어."
+    text = f"---\nid: speech-ko\ntitle: 연설\nsource: yonhap\nlanguage: ko\n---\n\n{body}\n"
+    write_article(corpus_dir, "speech-ko.md", text)
+    workspace = Workspace([corpus_dir], DataPaths(tmp_path / "data"))
+    try:
+        workspace.sync()
+        assert ids(workspace, "김정은") == ids(workspace, "Kim Jong Un")
+        assert "speech-ko" in ids(workspace, "Kim Jong Un")
+        assert ids(workspace, "Kim Il Sung language:ko") == {"speech-ko"}
+        assert ids(workspace, "평양") == ids(workspace, "Pyongyang")
+    finally:
+        workspace.close()
+
+
+def test_phrase_matches_are_whole_phrases_and_korean_words_one_match(corpus: Workspace) -> None:
+    text = "The planned city that rose from ashes. A city rose. 평양에서 평양"
+    spans = corpus.match_spans(text, corpus.query_terms('"planned city that rose" 평양에서'))
+    assert [text[s:e] for s, e in spans] == ["planned city that rose", "평양에서"]
+    spans = corpus.match_spans(text, corpus.query_terms("city"))
+    assert [text[s:e] for s, e in spans] == ["city", "city"]
+    glued = "The respected ComradeKim Jong Un visited."
+    spans = corpus.match_spans(glued, corpus.query_terms('"Kim Jong Un"'))
+    assert [glued[s:e] for s, e in spans] == ["Kim Jong Un"]
+
+
+def test_while_typing_the_last_word_is_a_prefix(corpus: Workspace) -> None:
+    assert "sinuiju-greenhouse" in ids_typing(corpus, "gr")
+    for typed in ("gre", "greenh", "greenhouse"):
+        assert ids_typing(corpus, typed) == {"sinuiju-greenhouse"}, typed
+    assert ids(corpus, "greenh") == set()  # finished: the word is exact
+    assert ids_typing(corpus, "vegetable gr") == {"sinuiju-greenhouse"}
+
+
+def ids_typing(workspace: Workspace, query: str) -> set[str]:
+    request = SearchRequest(query, limit=50, typing=True)
+    return {hit.id for hit in workspace.search(request).hits}
