@@ -4,9 +4,10 @@
     python -m benchmarks.archive_import --records 1000000 --copies   # one story, repeated
 
 Writes a JSON Lines archive of generated records (real sentences, see
-generate.py), imports it into a fresh folder with the library writer the
-`briefing import` command uses (no index build: that is measured by run.py),
-and samples the rate and the process's memory every SAMPLE_EVERY records.
+generate.py), then in a fresh process (so its memory is the import's alone)
+imports it into a fresh folder with the library writer the `briefing import`
+command uses (no index build: that is measured by run.py), sampling the rate
+and the process's memory every SAMPLE_EVERY records.
 Prints one JSON object; `RESULTS.md` quotes it.
 """
 
@@ -17,6 +18,8 @@ import itertools
 import json
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,11 +59,10 @@ def rss_mb() -> float:
     return 0.0
 
 
-def measure(records: int, copies: bool) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="briefing-archive-"))
+def measure(archive: Path, records: int, copies: bool) -> dict[str, Any]:
+    """Import `archive` into a fresh folder, sampling rate and memory (run in its own process)."""
+    work = Path(tempfile.mkdtemp(prefix="briefing-archive-import-"))
     try:
-        archive = work / "archive.jsonl"
-        write_archive(archive, records, copies)
         samples: list[dict[str, float]] = []
         last = {"done": 0}
 
@@ -98,8 +100,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--copies", action="store_true", help="one story, repeated")
+    parser.add_argument("--archive", type=Path, help=argparse.SUPPRESS)  # the child's
     args = parser.parse_args()
-    print(json.dumps(measure(args.records, args.copies), indent=1))
+    if args.archive is not None:
+        print(json.dumps(measure(args.archive, args.records, args.copies), indent=1))
+        return
+    work = Path(tempfile.mkdtemp(prefix="briefing-archive-"))
+    try:
+        archive = work / "archive.jsonl"
+        write_archive(archive, args.records, args.copies)  # here: its memory is not measured
+        copies = ["--copies"] if args.copies else []
+        command = [sys.executable, "-m", "benchmarks.archive_import", "--archive", str(archive),
+                   "--records", str(args.records), *copies]  # fmt: skip
+        subprocess.run(command, check=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
