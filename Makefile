@@ -9,8 +9,9 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 
 .PHONY: run test quick lint format typecheck layers unit install clean snapshots bench
 
+# make run ARGS="--content DIR --data DIR" opens another briefing or data dir.
 run: $(RUN_STAMP)
-	$(BIN)/briefing
+	$(BIN)/briefing $(ARGS)
 
 test: $(DEV_STAMP) lint typecheck layers
 	$(BIN)/pytest -n 2 -q

@@ -151,6 +151,10 @@ class SearchRequest:
     source: str | None = None
     theme: str | None = None
     place: str | None = None
+    year: str | None = None
+    """A year ("2024"), or "undated"."""
+    hide: frozenset[str] = frozenset()
+    """Articles to leave out, by id (the read ones, for an unread-only view)."""
     sort: str = "relevance"
     """"relevance" (best first) or "date" (newest first); see SORTS."""
     limit: int = 20

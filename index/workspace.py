@@ -24,7 +24,16 @@ from .engine.query import QueryParser
 from .engine.schema import build_schema
 from .engine.search import SearchEngine
 from .engine.variants import VariantExpander
-from .errors import BriefingError, ImportBusy, LockTimeout, NotesError, ReadOnly, UnsafeIndex
+from .errors import (
+    BriefingError,
+    ImportBusy,
+    LockTimeout,
+    NotesError,
+    QueryError,
+    ReadOnly,
+    Refused,
+    UnsafeIndex,
+)
 from .models import (
     Anchored,
     Annotation,
@@ -41,6 +50,7 @@ from .models import (
 from .paths import DataPaths, resolve_paths
 from .storage import file_lock, remove_stale_temp_files
 from .userdata.anchoring import anchor, make_target
+from .userdata.curation import Curation
 from .userdata.notes import NotesStore, new_annotation
 
 if TYPE_CHECKING:
@@ -76,7 +86,10 @@ class Workspace:
         try:
             self.catalog: Catalog = load_catalog(self.content_dirs)
             self.notes = NotesStore(data.notes_dir)
-            self.indexer = Indexer(self._session or data, self.content_dirs, self.notes)
+            self.curation = Curation(data.library_dir)
+            self.indexer = Indexer(
+                self._session or data, self.content_dirs, self.notes, self.curation
+            )
             self.variants = VariantExpander(self.catalog.variants)
             self.parser = QueryParser(
                 build_schema(), self.variants, self.catalog.themes, self.catalog.sources
@@ -104,6 +117,11 @@ class Workspace:
         The user's library (imported articles) is always read beside the content folder.
         """
         content_dir, data_paths = resolve_paths(content, data)
+        if not content_dir.is_dir():
+            what = "does not exist" if not content_dir.exists() else "is not a folder"
+            raise Refused(f"content folder {content_dir} {what}",
+                          "give --content a folder of articles (or leave it out for the "
+                          "bundled briefing)")  # fmt: skip
         return cls([content_dir, data_paths.library_dir], data_paths)
 
     # -- reference data -------------------------------------------------------------
@@ -131,6 +149,10 @@ class Workspace:
         if self._engine is not None:
             self._engine.refresh()
         return report
+
+    def prepare(self) -> None:
+        """Open the engine and work out what every search needs (facets, theme members)."""
+        self.engine().prepare()
 
     def refresh(self) -> bool:
         """See what other processes wrote to the index since the last search; True if any."""
@@ -310,11 +332,47 @@ class Workspace:
                 report = importer.run(paths, progress)
         except LockTimeout as error:
             raise ImportBusy(f"another import into {target} is running: {error}") from None
+        self.reload_catalog()  # new sources: `source:` knows their names
+        return report
+
+    # -- curation (written to the library, never to bundled content) -----------------------
+
+    def grade_source(self, source_id: str, grade: str, rationale: str) -> Source:
+        """Grade a source (A–F or unrated) with a one-line reason."""
+        self._writable()
+        graded = self.curation.grade_source(self.source(source_id), grade, rationale)
+        self.reload_catalog()
+        return graded
+
+    def save_theme(
+        self, theme_id: str | None, name: str, query: str, description: str = ""
+    ) -> Theme:
+        """Add a theme (no id: one made from the name) or redefine one; the query must parse."""
+        self._writable()
+        try:
+            self.parser.parse(query)
+        except QueryError as error:
+            raise QueryError(f"theme not saved: {error}") from None
+        theme = self.curation.save_theme(theme_id or "", name, query, description)
+        self.reload_catalog()
+        return theme
+
+    def set_article_theme(self, article_id: str, theme_id: str, member: bool) -> None:
+        """Put an article in a theme, or take it out of one, by hand (whatever the query says)."""
+        self._writable()
+        if theme_id not in self.themes:
+            raise QueryError(f"unknown theme {theme_id!r}")
+        self.curation.set_article_theme(article_id, theme_id, member)
+        self._notes_changed(article_id)  # re-index the one article, as for a note
+
+    def reload_catalog(self) -> None:
+        """Read sources, themes and variants again (after the user changed them)."""
         self.catalog = load_catalog(self.content_dirs)
-        self.parser.sources = dict(self.catalog.sources)  # `source:` knows the new ones' names
+        self.variants = VariantExpander(self.catalog.variants)
+        self.parser.reload(self.variants, self.catalog.themes, self.catalog.sources)
         if self._engine is not None:
             self._engine.forget_parsed()
-        return report
+            self._engine.clear_caches()  # theme members follow the new queries
 
     def close(self) -> None:
         with self._lock:  # not while a worker is opening the engine

@@ -22,14 +22,14 @@ from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .widgets.article_list import ArticleList
 from .widgets.facets import FacetPane
-from .widgets.notes import NotesList
+from .widgets.notes import NotesFilter, NotesList
 from .widgets.pane_list import PaneList
 from .widgets.reader import ArticleView
 from .widgets.search_box import SearchBox
 
 BOUND: tuple[type[DOMNode], ...] = (
     BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, ArticleView,
-    NotesList, AnnotationEditor, Confirm, ExportPath, HelpScreen,
+    NotesList, NotesFilter, AnnotationEditor, Confirm, ExportPath, HelpScreen,
 )  # fmt: skip
 """Every class whose bindings the help screen documents."""
 KEY_NAMES = {
@@ -98,6 +98,7 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Edit / delete the annotation", "notes.edit", "notes.delete"),
         _e("Undo the last delete", "notes.undo"),
         _e("Every annotation in the corpus (type to filter) / this article's", "notes.all"),
+        _e("From the filter box to the list", "notes.filter_leave"),
     ]),
     ("Annotation editor", [
         _e("Save", "editor.save"),

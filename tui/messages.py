@@ -83,6 +83,8 @@ class StateSaved(Message):
 class IndexProgress(Message):
     done: int
     total: int
+    phase: str = ""
+    """What comes after the articles ("preparing themes…"), once they are indexed."""
 
 
 @dataclass

@@ -111,9 +111,12 @@ def update_index(
             post(IndexProgress(done, total))
 
     try:
-        return IndexUpdated(workspace.sync(progress=progress))
+        report = workspace.sync(progress=progress)
+        post(IndexProgress(0, 0, "preparing themes…"))
+        workspace.prepare()  # theme membership and facets, before the first results show
     except BriefingError as error:
         return IndexFailed(error.advice)
+    return IndexUpdated(report)
 
 
 def load_notes(workspace: Workspace, article: Article, reveal: str | None = None) -> NotesLoaded:

@@ -8,13 +8,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ARTICLES_DIR = "articles"
+THEMES = "themes.yaml"
+"""A folder with this file is a briefing folder, whose articles are in ARTICLES_DIR."""
 
 
 def article_files(content_dirs: Iterable[Path]) -> Iterator[Path]:
     """Every article file, in a stable order: folder by folder, then by path.
 
-    Articles live in `<content>/articles/`, in any sub-folders; hidden files and
-    folders (editor swap files, `.git`) are skipped.
+    Articles live in `<content>/articles/`, in any sub-folders, or — in a folder
+    with no `articles/` and no `themes.yaml` — are the folder's own `.md` files
+    (README.md aside); hidden files and folders (editor swap files, `.git`) are skipped.
     """
     for path, _stat in article_entries(content_dirs):
         yield Path(path)
@@ -30,6 +33,14 @@ def article_entries(content_dirs: Iterable[Path]) -> Iterator[tuple[str, os.stat
         root = os.path.join(directory, ARTICLES_DIR)
         if os.path.isdir(root):
             yield from sorted(_walk(root))
+        elif os.path.isdir(directory) and not os.path.isfile(os.path.join(directory, THEMES)):
+            # A plain folder of articles (no articles/ inside): its own .md files are the
+            # articles. A briefing folder with its catalog but no articles yet has none.
+            yield from sorted(entry for entry in _walk(str(directory)) if not _is_readme(entry[0]))
+
+
+def _is_readme(path: str) -> bool:
+    return os.path.basename(path).lower() in ("readme.md", "changelog.md")
 
 
 def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:

@@ -21,9 +21,15 @@ from ..sanitize import clean_text
 from .schema import NAME_FIELDS
 
 
-def document_fields(article: Article, annotations: Iterable[Annotation] = ()) -> dict[str, Any]:
-    """The Whoosh document for an article and the user's annotations on it."""
+def document_fields(
+    article: Article,
+    annotations: Iterable[Annotation] = (),
+    themes_by_hand: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+) -> dict[str, Any]:
+    """The Whoosh document for an article, the user's annotations on it, and the themes
+    they gave it (added) or took from it (removed) by hand."""
     annotations = list(annotations)
+    added, removed = themes_by_hand
     fields: dict[str, Any] = {
         "id": article.id,
         "path": str(article.path),
@@ -36,8 +42,9 @@ def document_fields(article: Article, annotations: Iterable[Annotation] = ()) ->
         "year": str(article.published.year) if article.published else "undated",
         "day": article.published.toordinal() if article.published else 0,
         "month": article.published.strftime("%Y-%m") if article.published else "undated",
-        "themes": name_list(article.themes),
+        "themes": name_list(dict.fromkeys([*article.themes, *added])),
         "curated": "yes" if article.themes else "no",
+        "themes_removed": name_list(removed),
     }
     for name in NAME_FIELDS:
         fields[name] = name_list(getattr(article, name))

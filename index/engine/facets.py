@@ -135,7 +135,8 @@ def generation_key(reader: Any) -> list[str]:
     parts = []
     for leaf, offset in reader.leaf_readers():
         segment = leaf.segment()
-        parts.append(f"{segment.segment_id()}:{segment.deleted_count()}:{offset}")
+        if segment is not None:  # an empty index has a reader without a segment
+            parts.append(f"{segment.segment_id()}:{segment.deleted_count()}:{offset}")
     return parts
 
 

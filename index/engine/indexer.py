@@ -31,13 +31,14 @@ from whoosh.writing import SegmentWriter
 from ..access import check_index_dir
 from ..content.articles import read_article
 from ..content.files import article_entries
-from ..errors import IndexBusy, LockTimeout, NotesError
+from ..errors import BriefingError, IndexBusy, LockTimeout, NotesError
 from ..models import Article, Problem
 from ..paths import DataPaths
 from ..storage import file_lock
+from ..userdata.curation import Curation
 from ..userdata.notes import NotesStore
 from .documents import document_fields
-from .manifest import Manifest, ManifestStore
+from .manifest import Curated, Manifest, ManifestStore
 from .scanning import DUPLICATE, ScannedFile, assign_ids, moved, problems_of, read_file, scan
 from .schema import build_schema, schema_fingerprint
 
@@ -70,11 +71,18 @@ class Indexer:
     """Builds and updates the index of a set of content folders in a data dir."""
 
     def __init__(
-        self, data: DataPaths, content_dirs: Iterable[Path], notes: NotesStore | None = None
+        self,
+        data: DataPaths,
+        content_dirs: Iterable[Path],
+        notes: NotesStore | None = None,
+        curation: Curation | None = None,
     ) -> None:
         self.data = data
         self.content_dirs = [Path(d) for d in content_dirs]
         self.notes = notes or NotesStore(data.notes_dir)
+        self.curation = curation
+        self._curated: Curated = {}
+        """The hand-made theme changes in force for this update (see _curated_now)."""
         self.schema = build_schema()
         self.fingerprint = schema_fingerprint(self.schema)
         self.manifests = ManifestStore(data, lambda: self.fingerprint)
@@ -102,7 +110,7 @@ class Indexer:
         manifest = self.manifests.read()
         if manifest is None or self.open_index() is None:
             return True
-        if self.notes.stamps() != manifest.notes:
+        if self.notes.stamps() != manifest.notes or self._curated_now() != manifest.curated:
             return True
         entries = manifest.files
         seen = 0
@@ -155,6 +163,12 @@ class Indexer:
             for article_id in set(notes_now) | set(manifest.notes)
             if notes_now.get(article_id) != manifest.notes.get(article_id)
         }
+        self._curated = self._curated_now()
+        notes_changed |= {
+            article_id
+            for article_id in set(self._curated) | set(manifest.curated)
+            if self._curated.get(article_id) != manifest.curated.get(article_id)
+        }
         to_write = [
             item
             for article_id, item in desired.items()
@@ -198,6 +212,7 @@ class Indexer:
         writer and dropped, so memory stays flat however large the archive.
         """
         notes_now = self.notes.stamps()
+        self._curated = self._curated_now()
         paths = [path for path, _stat in article_entries(self.content_dirs)]
         self._remove_leftovers()
         building = Path(tempfile.mkdtemp(prefix="index.building-", dir=self.data.root))
@@ -241,7 +256,17 @@ class Indexer:
         except NotesError as error:
             report.problems.append(Problem(self.notes.path(article.id), None, str(error)))
             annotations = []
-        return document_fields(article, annotations)
+        return document_fields(article, annotations, self._curated.get(article.id, ((), ())))
+
+    def _curated_now(self) -> Curated:
+        """Each article's hand-made theme changes, as the library's file has them now."""
+        if self.curation is None:
+            return {}
+        try:
+            found = self.curation.article_themes()
+        except BriefingError:  # reported by the workspace; the index keeps what it had
+            return dict(self._curated)
+        return {key: (entry.added, entry.removed) for key, entry in found.items()}
 
     def reindex(self, article_id: str, wait: float = 30.0) -> bool:
         """Re-index one article (after its notes changed); False when a full sync is needed."""
@@ -260,6 +285,7 @@ class Indexer:
                     None,
                 )
                 article = read_article(Path(path)).article if path else None
+                self._curated = self._curated_now()
                 if article is None or article.id != article_id:
                     self.manifests.remember(manifest)  # unchanged
                     return False
@@ -275,6 +301,10 @@ class Indexer:
                     manifest.notes.pop(article_id, None)
                 else:
                     manifest.notes[article_id] = stamp
+                if article_id in self._curated:
+                    manifest.curated[article_id] = self._curated[article_id]
+                else:
+                    manifest.curated.pop(article_id, None)
                 self.manifests.save(manifest)
         except LockTimeout as error:
             raise IndexBusy(f"index busy: {error}") from None
@@ -308,4 +338,5 @@ class Indexer:
     def _write_manifest(
         self, scanned: list[ScannedFile], notes: dict[str, tuple[int, int]]
     ) -> None:
-        self.manifests.save(Manifest({item.path: item.entry for item in scanned}, notes))
+        files = {item.path: item.entry for item in scanned}
+        self.manifests.save(Manifest(files, notes, dict(self._curated)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..paths import DataPaths
 from ..storage import atomic_write_text
@@ -39,11 +39,17 @@ class Entry:
     problems: list[tuple[int | None, str]]
 
 
+Curated = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+"""Per article, the themes the user added and removed by hand (see userdata.curation)."""
+
+
 @dataclass
 class Manifest:
     files: dict[str, Entry]
     notes: dict[str, tuple[int, int]]
     """(mtime_ns, size) of each article's notes file when it was last indexed."""
+    curated: Curated = field(default_factory=dict)
+    """The hand-made theme changes of each article when it was last indexed."""
 
 
 class ManifestStore:
@@ -100,6 +106,7 @@ class ManifestStore:
                 n: [list(p) for p in e.problems] for n, e in enumerate(entries) if e.problems
             },
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
+            "curated": {key: [list(a), list(r)] for key, (a, r) in manifest.curated.items()},
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost
@@ -132,7 +139,11 @@ class ManifestStore:
                 )
             }
             notes = {key: (int(stamp[0]), int(stamp[1])) for key, stamp in data["notes"].items()}
-            return Manifest(files, notes)
+            curated = {
+                str(key): (tuple(map(str, pair[0])), tuple(map(str, pair[1])))
+                for key, pair in (data.get("curated") or {}).items()
+            }
+            return Manifest(files, notes, curated)
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 

@@ -76,6 +76,16 @@ class QueryParser:
         self._theme_queries: dict[str, wq.Query] = {}
         self.variants_key = variants.key
 
+    def reload(
+        self, variants: VariantExpander, themes: Mapping[str, Theme], sources: Mapping[str, Source]
+    ) -> None:
+        """The catalog changed: parse with its new variants, themes and sources from now on."""
+        self.variants = variants
+        self.variants_key = variants.key
+        self.themes = dict(themes)
+        self.sources = dict(sources)
+        self._theme_queries.clear()
+
     def parse(self, text: str, expand: bool = True) -> wq.Query:
         """The query for `text`; an empty text matches every article."""
         if len(text) > MAX_QUERY_CHARS:
@@ -99,7 +109,8 @@ class QueryParser:
         return self._rewrite_fields(self._parse_raw(expanded, shown=text))
 
     def theme_query(self, theme_id: str) -> wq.Query:
-        """Articles in a theme: curated in front matter, or matched by the theme's query."""
+        """Articles in a theme: curated (in front matter or by hand), or matched by the theme's
+        query when they have no curated themes; never one the user took out of it."""
         cached = self._theme_queries.get(theme_id)
         if cached is not None:
             return cached
@@ -108,6 +119,7 @@ class QueryParser:
             known = ", ".join(sorted(self.themes)) or "none defined"
             raise QueryError(f"unknown theme {theme_id!r} (themes: {known})")
         curated = wq.Term("themes", normalise_name(theme_id))
+        removed = wq.Term("themes_removed", normalise_name(theme_id))
         if theme.query:
             try:
                 classified = self._parse_raw(self.variants.expand(theme.query), theme.query)
@@ -116,6 +128,7 @@ class QueryParser:
             membership: wq.Query = wq.Or([curated, wq.And([wq.Term("curated", "no"), classified])])
         else:
             membership = curated
+        membership = wq.AndNot(membership, removed)  # taken out of the theme by the user
         self._theme_queries[theme_id] = membership
         return membership
 

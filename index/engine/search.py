@@ -59,6 +59,7 @@ class SearchEngine:
         self._sets: FacetSets | None = None
         self._matches: dict[str, set[int]] = {}
         self._parsed: OrderedDict[str, wq.Query] = OrderedDict()
+        self._by_id: dict[str, set[int]] = {}
         self._postings = PostingReader(self._searcher)
 
     # -- lifecycle --------------------------------------------------------------
@@ -125,6 +126,11 @@ class SearchEngine:
                 self._parsed.move_to_end(text)
             return parsed
 
+    def prepare(self) -> None:
+        """Work out the facet sets (theme membership above all) now rather than on first use."""
+        with self._lock:
+            self._facet_sets()
+
     def forget_parsed(self) -> None:
         """The catalog changed: queries mentioning sources may parse differently now."""
         with self._lock:
@@ -163,6 +169,10 @@ class SearchEngine:
         matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
         if request.place:
             matching = matching & self._docs(wq.Term("places", normalise_name(request.place)))
+        if request.year:
+            matching = matching & sets.years.get(request.year, set())
+        if request.hide:
+            matching = matching - self._docnums(request.hide)
         final, facets = sets.counts(matching, request.source, request.theme)
         terms = query_terms(parsed)
         hits = self._page(parsed, terms, final, request) if final else ()
@@ -210,6 +220,16 @@ class SearchEngine:
         self._matches[key] = found
         return found
 
+    def _docnums(self, article_ids: frozenset[str]) -> set[int]:
+        """The document numbers of articles, by id (remembered per id for this generation)."""
+        known = self._by_id
+        for article_id in article_ids - known.keys():
+            known[article_id] = self._postings.docs("id", article_id)
+        found: set[int] = set()
+        for article_id in article_ids:
+            found |= known[article_id]
+        return found
+
     def _every(self) -> set[int]:
         return self._facet_sets().every
 
@@ -232,6 +252,7 @@ class SearchEngine:
             self._matches.clear()
             self._postings = PostingReader(self._searcher)
             self._sets = None
+            self._by_id = {}
 
     def _facet_sets(self) -> FacetSets:
         if self._sets is None:

@@ -59,7 +59,9 @@ class AnnotationEditor(ModalScreen[NoteDraft | None]):
             yield Input(", ".join(self.initial.tags), id="tags", placeholder="e.g. housing, elite")
 
     def on_mount(self) -> None:
-        self.query_one("#note", TextArea).focus()
+        note = self.query_one("#note", TextArea)
+        note.move_cursor(note.document.end)  # editing goes on where the note ends
+        self.set_focus(note)  # at once (Widget.focus waits for the app's queue)
 
     @property
     def draft(self) -> NoteDraft:

@@ -70,7 +70,9 @@ class AnnotationFlow:
         """Between the open article's notes and every note in the corpus."""
         if self.pane.corpus_mode:
             self.pane.show_article(self.host.open_article, self.article_notes)
+            self.screen.set_focus(self.pane.notes_list)
         else:
+            self.pane.enter_corpus_mode()
             self._load_corpus()
 
     def _load_corpus(self) -> None:
@@ -221,7 +223,7 @@ class AnnotationFlow:
         elif item.status == "orphaned":
             self.host.tell("That passage is no longer in the article's text.", severity="warning")
         if focus:
-            reader.focus()
+            self.screen.set_focus(reader)
 
     # -- export ---------------------------------------------------------------------------
 

@@ -28,15 +28,17 @@ class IndexFlow:
         host.in_thread("index", work, True)
 
     def progress(self, message: IndexProgress) -> None:
-        if message.total:
-            self.host.activity = f"indexing {message.done}/{message.total}"
+        if message.phase:
+            self.host.activity = message.phase
+        elif message.total:
+            self.host.activity = f"indexing {message.done:,}/{message.total:,} articles"
         else:
             self.host.activity = "checking the index…"
         self.host.refresh_status()
 
     def updated(self, message: IndexUpdated) -> None:
         host = self.host
-        host.activity = ""
+        host.activity = "searching…"  # until the results of the query typed meanwhile show
         host.index_ready = True
         host.run_search()
         if message.report.changed and host.open_article is None and host.state.article:

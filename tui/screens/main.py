@@ -147,12 +147,13 @@ class MainScreen(Screen[None]):
             search.value = self.state.query
         self.query_one(ArticleList).focus()
         self.index_ready = self.workspace.indexer.open_index() is not None
+        self.activity = "opening the index…" if self.index_ready else "building the index…"
         if self.index_ready:
             self.run_search()
             if self.state.article:
                 self.open_article_by_id(self.state.article, quiet=True)
         else:
-            self.search.show_hits([], 0, empty_message="Building the index…")
+            self.search.show_hits([], 0, empty_message="Building the index… (progress below)")
         self.search.show_facets(None)
         # With an index, results come first; checking it for changes waits for them.
         self._check_index_after_results = self.update_index and self.index_ready
@@ -239,6 +240,7 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
         self.state = replace(self.state, query=event.value)
+        self.room.show_group("articles")  # narrow terminals: the results, under the box
         self.search.typed()
 
     @on(Input.Submitted, "#search")
@@ -413,7 +415,7 @@ class MainScreen(Screen[None]):
             query=self.state.query.strip(), source=source,
             theme=theme.name if theme else self.state.theme,
             related_to=self.related_to.title if self.related_to else None,
-            shown=len(articles.hits), total=articles.total,
+            shown=len(articles.hits), total=articles.total if self.search.result else None,
             activity=self.activity, error=self.error, hint=self.search.hint,
         )  # fmt: skip
 

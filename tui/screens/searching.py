@@ -45,6 +45,7 @@ class SearchFlow:
         self.hint = ""
         """What the status line offers about the results: a correction, or the literal query."""
         self._typing = False
+        self._held = -1
         self._request = 0
         self._debounce: Timer | None = None
 
@@ -63,6 +64,19 @@ class SearchFlow:
             self._debounce = None
         if self._typing or self.result is None or self.result.query != self.host.state.query:
             self.run()
+            self._hold_keys()
+
+    def _hold_keys(self) -> None:
+        """Keys typed after Enter act on this query's results: they wait for them."""
+        holds = getattr(self.screen.app, "key_holds", None)
+        if holds is not None:
+            self._held = self._request
+            holds.hold("results")
+
+    def _release_keys(self) -> None:
+        holds = getattr(self.screen.app, "key_holds", None)
+        if holds is not None:
+            holds.release("results")
 
     def request_for(self, offset: int = 0, typing: bool = False) -> SearchRequest:
         """The search the screen shows: the query and filters of the current state."""
@@ -106,12 +120,16 @@ class SearchFlow:
         return result.terms if result is not None and result.query == query else None
 
     def finished(self, message: SearchFinished) -> None:
+        if message.request >= self._held:
+            self._release_keys()
         if message.request != self._request or self.related_to is not None:
             return
         host = self.host
         result = message.result
         if not message.append:
             self.result = result
+            if host.activity in ("opening the index…", "searching…"):
+                host.activity = ""
         host.error = ""
         with_snippets = bool(host.state.query.strip())
         self.show_hits(result.hits, result.total, with_snippets, append=message.append)
@@ -127,6 +145,7 @@ class SearchFlow:
             host.results_shown()
 
     def failed(self, message: SearchFailed) -> None:
+        self._release_keys()
         if message.request != self._request:
             return
         if message.message != self.host.error:

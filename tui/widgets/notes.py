@@ -77,6 +77,19 @@ class NotesList(PaneList):
         self.post_message(NotesModeToggled())
 
 
+class NotesFilter(Input):
+    """The all-notes filter box: ↓ or Esc goes to the list below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,escape", "to_list", "To the list", show=False, id="notes.filter_leave"),
+    ]
+
+    def action_to_list(self) -> None:
+        parent = self.parent
+        if parent is not None:
+            self.screen.set_focus(parent.query_one(NotesList))
+
+
 class NotesPane(Vertical):
     """The filter box (corpus mode only) over the list of notes."""
 
@@ -86,7 +99,8 @@ class NotesPane(Vertical):
         self._all: list[tuple[Annotation, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter every annotation…", id="notes-filter")
+        yield NotesFilter(placeholder="Filter every annotation… (↓ or Esc: the list)",
+                          id="notes-filter")  # fmt: skip
         yield NotesList(id="notes-list")
 
     def on_mount(self) -> None:
@@ -100,6 +114,7 @@ class NotesPane(Vertical):
         """This article's annotations, then its curated summary and key points."""
         self.corpus_mode = False
         self.set_class(False, "-all")
+        self.query_one("#notes-filter", Input).display = False
         self.border_subtitle = "t all notes"
         options: list[Option] = []
         if notes is not None and notes.problem:
@@ -117,11 +132,21 @@ class NotesPane(Vertical):
                                   disabled=True))  # fmt: skip
         self._replace(options)
 
-    def show_corpus(self, entries: Sequence[tuple[Annotation, str]]) -> None:
-        """Every annotation in the corpus, narrowed by the filter box."""
+    def enter_corpus_mode(self) -> None:
+        """Switch to every annotation now (they follow), with the focus in the filter box,
+        so what is typed next filters instead of running the list's keys."""
         self.corpus_mode = True
         self.set_class(True, "-all")
         self.border_subtitle = "t this article"
+        self._replace([Option(Text("Reading every annotation…", style="dim"), disabled=True)])
+        box = self.query_one("#notes-filter", Input)
+        box.display = True  # at once, not at the next style update: it takes the focus now
+        self.screen.set_focus(box)  # at once: Widget.focus waits for the app's queue
+
+    def show_corpus(self, entries: Sequence[tuple[Annotation, str]]) -> None:
+        """Every annotation in the corpus, narrowed by the filter box."""
+        if not self.corpus_mode:
+            self.enter_corpus_mode()
         self._all = list(entries)
         self._apply_filter()
 
@@ -132,7 +157,7 @@ class NotesPane(Vertical):
 
     @on(Input.Submitted, "#notes-filter")
     def filter_submitted(self) -> None:
-        self.notes_list.focus()
+        self.screen.set_focus(self.notes_list)
 
     def _apply_filter(self) -> None:
         words = self.query_one("#notes-filter", Input).value.lower().split()

@@ -17,7 +17,7 @@ class StatusLine(Static):
         theme: str | None,
         related_to: str | None,
         shown: int,
-        total: int,
+        total: int | None,
         activity: str = "",
         error: str = "",
         hint: str = "",
@@ -41,7 +41,8 @@ class StatusLine(Static):
                     line.append(" · ", style="dim")
                 line.append(f"{label} ", style="dim")
                 line.append(value, style="bold")
-        line.append(f"  —  {total} article{'' if total == 1 else 's'}", style="dim")
+        if total is not None:  # None: no result yet (never a "0 articles" that is not true)
+            line.append(f"  —  {total:,} article{'' if total == 1 else 's'}", style="dim")
         if hint and not error:
             line.append("  · ", style="dim")
             line.append(hint, style="italic")

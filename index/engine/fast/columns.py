@@ -51,6 +51,8 @@ def numeric_column(searcher: Searcher, fieldname: str) -> list[int]:
     for subsearcher, _offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
         count = reader.doc_count_all()
+        if not count:  # an empty index's reader has no columns at all
+            continue
         raw = _raw_numbers(reader, fieldname) if linear else None
         if raw is None:
             column = reader.column_reader(fieldname)
