@@ -50,7 +50,7 @@ from .models import (
 from .paths import DataPaths, resolve_paths
 from .storage import file_lock, remove_stale_temp_files
 from .userdata.anchoring import anchor, make_target
-from .userdata.curation import Curation
+from .userdata.curation import Curation, slug_id
 from .userdata.notes import NotesStore, new_annotation
 
 if TYPE_CHECKING:
@@ -206,6 +206,10 @@ class Workspace:
     def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
         return self.engine().related(article_id, limit)
 
+    def themes_of(self, article_id: str) -> tuple[str, ...]:
+        """The themes an article is in, as searches see them."""
+        return self.engine().themes_of(article_id)
+
     def query_terms(self, query_text: str) -> QueryTerms:
         """What a query looks for in prose (empty when it cannot be understood)."""
         return self.engine().terms(query_text) if query_text.strip() else QueryTerms()
@@ -353,6 +357,9 @@ class Workspace:
             self.parser.parse(query)
         except QueryError as error:
             raise QueryError(f"theme not saved: {error}") from None
+        if theme_id is None and slug_id(name) in self.themes:
+            raise QueryError(f"theme not saved: there is a theme {slug_id(name)!r} already "
+                             "(edit it, or choose another name)")  # fmt: skip
         theme = self.curation.save_theme(theme_id or "", name, query, description)
         self.reload_catalog()
         return theme

@@ -40,6 +40,13 @@ class BriefingCommands(Provider):
             ("focus: articles", partial(screen.action_focus_pane, "articles"), "Key 3"),
             ("focus: reader", partial(screen.action_focus_pane, "reader"), "Key 4"),
             ("focus: notes", partial(screen.action_focus_pane, "notes"), "Key 5"),
+            ("focus: years and places", partial(screen.action_focus_pane, "when"), "Key 6"),
+            ("unread only", screen.action_unread_only, "Hide read articles, or show them (U)"),
+            (
+                "new theme from the query",
+                partial(screen.curation.edit_theme, None),
+                "Save the search as a theme (n in Themes)",
+            ),
             ("clear filters and query", screen.action_clear_all, "Key x"),
             ("related articles", screen.action_related, "More like the open article (r)"),
             ("toggle read", screen.action_toggle_read, "Mark read or unread (u)"),
@@ -53,9 +60,16 @@ class BriefingCommands(Provider):
         for theme in screen.workspace.themes.values():
             toggle = partial(screen.toggle_filter, "theme", theme.id)
             commands.append((f"theme: {theme.name}", toggle, theme.description))
+            edit = partial(screen.curation.edit_theme, theme.id)
+            commands.append((f"edit theme: {theme.name}", edit, "Its name and query (e in Themes)"))
+            member = partial(screen.curation.toggle_member, theme.id)
+            commands.append((f"open article in/out of theme: {theme.name}", member,
+                             "By hand; stays so (m in Themes)"))  # fmt: skip
         for source in screen.workspace.sources.values():
             toggle = partial(screen.toggle_filter, "source", source.id)
             commands.append((f"source: {source.name}", toggle, f"grade {source.grade}"))
+            grade = partial(screen.curation.grade, source.id)
+            commands.append((f"grade source: {source.name}", grade, "A–F and why (e in Sources)"))
         return commands
 
     async def discover(self) -> Hits:

@@ -76,5 +76,6 @@ class KeyHolds:
                 await asyncio.wait_for(event.wait(), left)
             except TimeoutError:
                 break
-            self._holds.pop(name, None)
+            if self._holds.get(name) is event:  # not a newer hold of the same name
+                del self._holds[name]
         self._holds.clear()

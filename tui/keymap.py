@@ -17,19 +17,21 @@ from textual.dom import DOMNode
 from .app import BriefingApp
 from .dialogs.annotation_editor import AnnotationEditor
 from .dialogs.confirm import Confirm
+from .dialogs.curation import GradeDialog
 from .dialogs.export_path import ExportPath
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .widgets.article_list import ArticleList
-from .widgets.facets import FacetPane
+from .widgets.facets import FacetPane, SourcesPane, ThemesPane
 from .widgets.notes import NotesFilter, NotesList
 from .widgets.pane_list import PaneList
 from .widgets.reader import ArticleView
 from .widgets.search_box import SearchBox
 
 BOUND: tuple[type[DOMNode], ...] = (
-    BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, ArticleView,
-    NotesList, NotesFilter, AnnotationEditor, Confirm, ExportPath, HelpScreen,
+    BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, SourcesPane,
+    ThemesPane, ArticleView, NotesList, NotesFilter, AnnotationEditor, Confirm, ExportPath,
+    GradeDialog, HelpScreen,
 )  # fmt: skip
 """Every class whose bindings the help screen documents."""
 KEY_NAMES = {
@@ -55,12 +57,14 @@ def _e(description: str, *ids: str) -> Entry:
 KEYMAP: list[tuple[str, list[Entry]]] = [
     ("Anywhere", [
         _e("Search: results update as you type", "search"),
-        _e("Focus Sources, Themes, Articles, Reader, Notes",
-           "pane.sources", "pane.themes", "pane.articles", "pane.reader", "pane.notes"),
+        _e("Focus Sources, Themes, Articles, Reader, Notes, Years · places",
+           "pane.sources", "pane.themes", "pane.articles", "pane.reader", "pane.notes",
+           "pane.when"),
         _e("Next / previous pane", "pane.next", "pane.previous"),
         _e("Related articles (more like this) for the open article", "related"),
         _e("Clear every filter and the query", "clear"),
         _e("Mark the article read / unread (read ones are dimmed)", "read"),
+        _e("Only unread articles / every article", "view.unread"),
         _e("Next / previous match of the query in the article", "match.next", "match.previous"),
         _e("Export a Markdown briefing of your annotated articles (current filters)", "export"),
         _e("Leave related articles; clear the query", "escape"),
@@ -80,7 +84,15 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Move", "list.down", "list.up"),
         _e("First / last", "list.first", "list.last"),
         _e("Open the article", "articles.open"),
-        _e("In Sources and Themes, toggle that filter", "facets.toggle"),
+        _e("In Sources, Themes, Years · places, toggle that filter", "facets.toggle"),
+    ]),
+    ("Curating (saved to your library's YAML)", [
+        _e("Sources: grade the source (A–F) with a one-line reason", "sources.grade"),
+        _e("Themes: edit the theme's name and query", "themes.edit"),
+        _e("Themes: save the current query as a new theme", "themes.new"),
+        _e("Themes: put the open article in the theme, or take it out", "themes.member"),
+        _e("In these dialogs: save (or Enter in the last field), cancel", "form.save",
+           "form.cancel"),
     ]),
     ("Reader", [
         _e("Scroll by line; while selecting, extend by a sentence", "reader.down", "reader.up"),

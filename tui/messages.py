@@ -23,8 +23,41 @@ class FilterToggled(Message):
     """A source or theme filter was switched on or off."""
 
     kind: str
-    """"source" or "theme"."""
+    """"source", "theme", "year" or "place"."""
     value: str
+
+
+@dataclass
+class GradeRequested(Message):
+    """The user wants to grade a source."""
+
+    source_id: str
+
+
+@dataclass
+class ThemeEditRequested(Message):
+    """The user wants to edit a theme, or (None) to save the query as a new one."""
+
+    theme_id: str | None
+
+
+@dataclass
+class ThemeMembershipToggled(Message):
+    """The user wants the open article put in, or taken out of, a theme."""
+
+    theme_id: str
+
+
+@dataclass
+class CurationSaved(Message):
+    """A grade, a theme or an article's themes were saved (or not: `failed`).
+
+    When saving failed, `reopen` opens the dialog again with what was typed.
+    """
+
+    message: str
+    failed: bool = False
+    reopen: Callable[[], object] | None = None
 
 
 @dataclass

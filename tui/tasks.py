@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from textual.message import Message
@@ -80,7 +81,8 @@ def open_article(
         if loaded is None or loaded.article is None:
             reason = str(loaded.problems[0]) if loaded and loaded.problems else "it is not indexed"
             return f"Cannot open {article_id}: {reason}"
-        article = loaded.article
+        # The Reader shows the themes searches see (queries and the user's choices).
+        article = replace(loaded.article, themes=workspace.themes_of(article_id))
         if terms is None:
             terms = workspace.query_terms(query)
         matches = workspace.match_spans(plain_text(article.body), terms)

@@ -51,21 +51,42 @@ class FacetSets:
     """Themes whose query cannot be run, with the message."""
 
     def counts(
-        self, matching: set[int], source: str | None, theme: str | None
+        self,
+        matching: set[int],
+        source: str | None,
+        theme: str | None,
+        year: str | None = None,
+        in_place: set[int] | None = None,
     ) -> tuple[set[int], Facets]:
-        """The documents passing every filter, and the facets of `matching` under them."""
-        in_source = self.sources.get(source, set()) if source else None
+        """The documents passing every filter, and the facets of `matching` under them.
+
+        Each dimension is counted under the other dimensions' filters, never
+        its own: with a year chosen, the other years still show their counts.
+        `in_place` is the documents of the chosen place, if one is.
+        """
         if theme and theme not in self.themes:
             raise QueryError(f"unknown theme {theme!r}")
-        in_theme = self.themes[theme] if theme else None
-        for_sources = matching & in_theme if in_theme is not None else matching
-        for_themes = matching & in_source if in_source is not None else matching
-        final = for_sources & in_source if in_source is not None else for_sources
+        filters = {
+            "source": self.sources.get(source, set()) if source else None,
+            "theme": self.themes[theme] if theme else None,
+            "year": self.years.get(year, set()) if year else None,
+            "place": in_place,
+        }
+
+        def without(dimension: str) -> set[int]:
+            found = matching
+            for name, docs in filters.items():
+                if name != dimension and docs is not None:
+                    found = found & docs
+            return found
+
+        for_themes = without("theme")
+        final = without("") if any(d is not None for d in filters.values()) else matching
         facets = Facets(
-            sources=_counts(for_sources, self.sources),
+            sources=_counts(without("source"), self.sources),
             themes=_counts(for_themes, self.themes, keep_zero=True),
-            years=_counts(final, self.years),
-            places=_top(_counts(final, self.places), PLACES_SHOWN),
+            years=_counts(without("year"), self.years),
+            places=_top(_counts(without("place"), self.places), PLACES_SHOWN),
             theme_months={
                 theme_id: _counts(for_themes & members, self.months)
                 for theme_id, members in self.themes.items()

@@ -167,13 +167,12 @@ class SearchEngine:
         """The total, the page asked for and the facets of a parsed query under the filters."""
         sets = self._facet_sets()
         matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
+        in_place = None
         if request.place:
-            matching = matching & self._docs(wq.Term("places", normalise_name(request.place)))
-        if request.year:
-            matching = matching & sets.years.get(request.year, set())
+            in_place = self._docs(wq.Term("places", normalise_name(request.place)))
         if request.hide:
             matching = matching - self._docnums(request.hide)
-        final, facets = sets.counts(matching, request.source, request.theme)
+        final, facets = sets.counts(matching, request.source, request.theme, request.year, in_place)
         terms = query_terms(parsed)
         hits = self._page(parsed, terms, final, request) if final else ()
         return len(final), hits, facets
@@ -190,6 +189,12 @@ class SearchEngine:
             return tuple(
                 self._hit(hit.docnum, float(hit.score or 0.0), hit.fields(), ()) for hit in results
             )
+
+    def themes_of(self, article_id: str) -> tuple[str, ...]:
+        """The themes an article is in now (its queries' and the user's choices)."""
+        with self._lock:
+            docnum = self._searcher.document_number(id=article_id)
+            return () if docnum is None else self._facet_sets().themes_of(docnum)
 
     def stored(self, article_id: str) -> dict[str, Any] | None:
         """The stored fields of one article, or None when it is not indexed."""

@@ -82,7 +82,8 @@ class Curation:
         query = " ".join(clean_text(query).split())
         if not name or not query:
             raise CurationError("a theme needs a name and a query")
-        entry = {"id": theme_id, "name": name, "description": description.strip(),
+        description = " ".join(clean_text(description).split())
+        entry = {"id": theme_id, "name": name, "description": description,
                  "query": query}  # fmt: skip
         self._change_list(THEMES_FILE, theme_id, lambda old: {**entry, **_kept(old, entry)})
         return Theme(theme_id, name, entry["description"], query)

@@ -33,6 +33,9 @@ class ReadingState:
     theme: str | None = None
     article: str | None = None
     read: frozenset[str] = frozenset()
+    year: str | None = None
+    place: str | None = None
+    unread_only: bool = False
 
     def with_read(self, article_id: str, read: bool) -> ReadingState:
         marks = self.read | {article_id} if read else self.read - {article_id}
@@ -146,6 +149,9 @@ def _to_yaml(state: ReadingState) -> dict[str, Any]:
         "source": state.source,
         "theme": state.theme,
         "open_article": state.article,
+        "year": state.year,
+        "place": state.place,
+        "unread_only": state.unread_only,
         "read": sorted(state.read),
     }
 
@@ -168,4 +174,7 @@ def _from_yaml(data: dict[str, Any], path: Path) -> ReadingState:
         theme=optional_text("theme"),
         article=optional_text("open_article"),
         read=frozenset(clean_text(item) for item in read),
+        year=optional_text("year"),
+        place=optional_text("place"),
+        unread_only=data.get("unread_only") is True,
     )

@@ -21,11 +21,15 @@ AppFactory = Callable[..., BriefingApp]
 
 @pytest.fixture
 def make_app(corpus_dir: Path, data_paths: DataPaths) -> Iterator[AppFactory]:
-    """Build an app over the fixture corpus (or `content`) with a temp data dir."""
+    """Build an app over the fixture corpus (or `content`) with a temp data dir.
+
+    As with `Workspace.open`, the data dir's library is read beside the content.
+    """
     workspaces: list[Workspace] = []
 
     def factory(content: Path | None = None, data: DataPaths | None = None) -> BriefingApp:
-        workspace = Workspace([content or corpus_dir], data or data_paths)
+        data = data or data_paths
+        workspace = Workspace([content or corpus_dir, data.library_dir], data)
         workspaces.append(workspace)
         return BriefingApp(workspace)
 

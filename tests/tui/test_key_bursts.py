@@ -103,3 +103,17 @@ def test_edit_backspace_and_type_at_the_end_in_one_burst(tmp_path: Path) -> None
         assert [n["note"] for n in saved_notes(data)] == ["hello work"]
     finally:
         terminal.close()
+
+
+def test_open_then_file_the_article_in_a_theme_in_one_burst(tmp_path: Path) -> None:
+    """Keys typed right after opening an article act once it is open (here: on it)."""
+    terminal, data = started(tmp_path)
+    try:
+        # Enter opens the first hit and focuses the Reader; `2` must still win, then
+        # `G` (last theme, China ventures) and `m` (put the open article in it).
+        terminal.send("/greenhouse" + ENTER + ENTER + "2" + "G" + "m")
+        assert terminal.read_until("put in the theme", timeout=20), terminal.text
+        chosen = yaml.safe_load((data / "library" / "article-themes.yaml").read_text())
+        assert chosen == {"sinuiju-greenhouse": {"add": ["china-ventures"]}}
+    finally:
+        terminal.close()

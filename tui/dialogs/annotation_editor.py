@@ -56,7 +56,12 @@ class AnnotationEditor(ModalScreen[NoteDraft | None]):
             yield Label("Note")
             yield TextArea(self.initial.note, id="note", soft_wrap=True, show_line_numbers=False)
             yield Label("Tags (comma separated)")
-            yield Input(", ".join(self.initial.tags), id="tags", placeholder="e.g. housing, elite")
+            yield Input(
+                ", ".join(self.initial.tags),
+                id="tags",
+                placeholder="e.g. housing, elite",
+                select_on_focus=False,
+            )  # Tab then typing adds to the tags
 
     def on_mount(self) -> None:
         note = self.query_one("#note", TextArea)

@@ -5,7 +5,8 @@ thread workers run the blocking calls in `tui.tasks` and post their results
 back, and the screen updates the panes and the saved reading state. The
 annotation workflow is `AnnotationFlow`'s; saving the reading state is
 `StateKeeper`'s; searching is `SearchFlow`'s (its docstring follows one
-keystroke from the box to the screen).
+keystroke from the box to the screen); grading sources and editing themes
+is `CurationFlow`'s.
 
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,7 +34,9 @@ from ..messages import (
     ArticleChosen,
     ArticleLoaded,
     CorpusNotesLoaded,
+    CurationSaved,
     FilterToggled,
+    GradeRequested,
     IndexFailed,
     IndexProgress,
     IndexUpdated,
@@ -44,6 +47,8 @@ from ..messages import (
     SearchFailed,
     SearchFinished,
     StateSaved,
+    ThemeEditRequested,
+    ThemeMembershipToggled,
 )
 from ..widgets.article_list import ArticleList, MoreWanted
 from ..widgets.notes import NoteAction, NotesModeToggled, NoteUndo
@@ -52,6 +57,7 @@ from ..widgets.reading_room import PANES, ReadingRoom
 from ..widgets.search_box import SearchBox
 from ..widgets.status_line import StatusLine
 from .annotations import AnnotationFlow
+from .curating import CurationFlow
 from .indexing import IndexFlow
 from .reading_state import StateKeeper
 from .searching import SearchFlow
@@ -62,16 +68,18 @@ CYCLE = ("search", *PANES)
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="search"),
-        Binding("1", "focus_pane('sources')", "Panes", key_display="1-5", id="pane.sources"),
+        Binding("1", "focus_pane('sources')", "Panes", key_display="1-6", id="pane.sources"),
         Binding("2", "focus_pane('themes')", "Themes", show=False, id="pane.themes"),
         Binding("3", "focus_pane('articles')", "Articles", show=False, id="pane.articles"),
         Binding("4", "focus_pane('reader')", "Reader", show=False, id="pane.reader"),
         Binding("5", "focus_pane('notes')", "Notes", show=False, id="pane.notes"),
+        Binding("6", "focus_pane('when')", "Years · places", show=False, id="pane.when"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="pane.next"),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="pane.previous"),
         Binding("r", "related", "Related", id="related"),
         Binding("x", "clear_all", "Clear", show=False, id="clear"),
         Binding("u", "toggle_read", "Read", show=False, id="read"),
+        Binding("U", "unread_only", "Unread only", show=False, id="view.unread"),
         Binding("n", "match(1)", "Next match", id="match.next"),
         Binding("N", "match(-1)", "Previous match", show=False, id="match.previous"),
         Binding("e", "export", "Export", show=False, id="export"),
@@ -90,6 +98,7 @@ class MainScreen(Screen[None]):
         self.indexing = IndexFlow(self)
         self.marks = theme_marks(workspace.themes)
         self.search = SearchFlow(self, self)
+        self.curation = CurationFlow(self, self)
         self.open_article: Article | None = None
         self.index_ready = False
         self.activity = ""
@@ -187,7 +196,8 @@ class MainScreen(Screen[None]):
         search = self.query_one(SearchBox)
         with search.prevent(Input.Changed):
             search.value = ""
-        self.state = replace(self.state, query="", source=None, theme=None)
+        self.state = replace(self.state, query="", source=None, theme=None, year=None,
+                             place=None, unread_only=False)  # fmt: skip
         self.run_search()
         self.keeper.save_soon()
 
@@ -198,6 +208,14 @@ class MainScreen(Screen[None]):
         target = target or (self.open_article.id if self.open_article else articles.highlighted_id)
         if target is not None:
             self.set_read(target, target not in self.state.read)
+
+    def action_unread_only(self) -> None:
+        """Show only the articles not yet read, or every article again."""
+        self.state = replace(self.state, unread_only=not self.state.unread_only)
+        self.tell("Only unread articles." if self.state.unread_only else "Read articles too.",
+                  timeout=2)  # fmt: skip
+        self.run_search()
+        self.keeper.save_soon()
 
     def action_related(self) -> None:
         if self.open_article is None:
@@ -257,11 +275,12 @@ class MainScreen(Screen[None]):
         self.toggle_filter(message.kind, message.value)
 
     def toggle_filter(self, kind: str, value: str) -> None:
-        """Switch a source or theme filter on, or off when it is the active one."""
-        if kind == "source":
-            self.state = replace(self.state, source=None if self.state.source == value else value)
-        else:
-            self.state = replace(self.state, theme=None if self.state.theme == value else value)
+        """Switch a source, theme, year or place filter on, or off when it is the active one."""
+        if kind not in ("source", "theme", "year", "place"):
+            return
+        chosen: str | None = None if getattr(self.state, kind) == value else value
+        changes: dict[str, Any] = {kind: chosen}
+        self.state = replace(self.state, **changes)
         self.search.related_to = None
         self.run_search()
         self.keeper.save_soon()
@@ -301,6 +320,24 @@ class MainScreen(Screen[None]):
     def related_to(self) -> Article | None:
         return self.search.related_to
 
+    # -- curating (see CurationFlow) ---------------------------------------------------------
+
+    @on(GradeRequested)
+    def grade_requested(self, message: GradeRequested) -> None:
+        self.curation.grade(message.source_id)
+
+    @on(ThemeEditRequested)
+    def theme_edit_requested(self, message: ThemeEditRequested) -> None:
+        self.curation.edit_theme(message.theme_id)
+
+    @on(ThemeMembershipToggled)
+    def theme_membership_toggled(self, message: ThemeMembershipToggled) -> None:
+        self.curation.toggle_member(message.theme_id)
+
+    @on(CurationSaved)
+    def curation_saved(self, message: CurationSaved) -> None:
+        self.curation.saved(message)
+
     # -- opening articles -------------------------------------------------------------------
 
     @on(ArticleChosen)
@@ -308,11 +345,17 @@ class MainScreen(Screen[None]):
         self.open_article_by_id(message.article_id)
 
     def open_article_by_id(self, article_id: str, quiet: bool = False) -> None:
-        """Open an article in the Reader; `quiet` restores it without moving the focus."""
+        """Open an article in the Reader; `quiet` restores it without moving the focus.
+
+        Otherwise the keys typed next wait until the article is shown (they are
+        meant for the Reader it focuses, or for what they move the focus to).
+        """
         self._article_request += 1
         query = self.state.query
         terms = self.search.terms_for(query)
         request = self._article_request
+        if not quiet:
+            self._hold_keys("article")
 
         def work() -> Message | None:
             outcome = tasks.open_article(
@@ -322,9 +365,20 @@ class MainScreen(Screen[None]):
                 return outcome
             if not quiet:
                 self.app.call_from_thread(self.tell, outcome, severity="error")
+                self.app.call_from_thread(self._release_keys, "article")
             return None
 
         self.in_thread("article", work, True)
+
+    def _hold_keys(self, name: str) -> None:
+        holds = getattr(self.app, "key_holds", None)
+        if holds is not None:
+            holds.hold(name)
+
+    def _release_keys(self, name: str) -> None:
+        holds = getattr(self.app, "key_holds", None)
+        if holds is not None:
+            holds.release(name)
 
     @on(ArticleLoaded)
     def article_loaded(self, message: ArticleLoaded) -> None:
@@ -339,6 +393,7 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         if message.focus:
             self.action_focus_pane("reader")
+            self.call_after_refresh(self._release_keys, "article")  # after the focus moved
         self.set_read(article.id, True)
 
     def set_read(self, article_id: str, read: bool) -> None:
@@ -413,7 +468,8 @@ class MainScreen(Screen[None]):
         articles = self.query_one(ArticleList)
         self.query_one(StatusLine).update_status(
             query=self.state.query.strip(), source=source,
-            theme=theme.name if theme else self.state.theme,
+            theme=theme.name if theme else self.state.theme, year=self.state.year,
+            place=self.state.place, unread_only=self.state.unread_only,
             related_to=self.related_to.title if self.related_to else None,
             shown=len(articles.hits), total=articles.total if self.search.result else None,
             activity=self.activity, error=self.error, hint=self.search.hint,

@@ -23,7 +23,7 @@ from index.models import Article, QueryTerms, SearchHit, SearchResult
 from .. import tasks
 from ..messages import RelatedFound, SearchFailed, SearchFinished
 from ..widgets.article_list import ArticleList
-from ..widgets.facets import SourcesPane, ThemesPane
+from ..widgets.facets import SourcesPane, ThemesPane, WhenWherePane
 from ..widgets.reader import ArticleView
 from .host import Host
 
@@ -81,8 +81,10 @@ class SearchFlow:
     def request_for(self, offset: int = 0, typing: bool = False) -> SearchRequest:
         """The search the screen shows: the query and filters of the current state."""
         state = self.host.state
-        return SearchRequest(state.query, state.source, state.theme, limit=PAGE, offset=offset,
-                             typing=typing, literal=self.literal)  # fmt: skip
+        hide = state.read if state.unread_only else frozenset()
+        return SearchRequest(state.query, state.source, state.theme, state.place, state.year,
+                             hide, limit=PAGE, offset=offset, typing=typing,
+                             literal=self.literal)  # fmt: skip
 
     def run(self, typing: bool = False) -> None:
         """A fresh search for the current query and filters."""
@@ -209,6 +211,12 @@ class SearchFlow:
             host.marks,
             host.state.theme,
             facets.months if facets else (),
+        )
+        self.screen.query_one(WhenWherePane).show(
+            facets.years if facets else {},
+            facets.places if facets else {},
+            host.state.year,
+            host.state.place,
         )
 
 

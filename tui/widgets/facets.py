@@ -1,4 +1,9 @@
-"""The Sources and Themes panes: facet lists whose Enter toggles a filter."""
+"""The Sources, Themes and Years · Places panes: facet lists whose Enter toggles a filter.
+
+Sources and Themes also take the curating keys (grade a source, edit a theme,
+save the query as one, put the open article in or out of one); the panes only
+ask, by message, and the screen does the work.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,12 @@ from textual.widgets.option_list import Option
 from index.models import Source, Theme
 
 from ..marks import month_axis, sparkline
-from ..messages import FilterToggled
+from ..messages import (
+    FilterToggled,
+    GradeRequested,
+    ThemeEditRequested,
+    ThemeMembershipToggled,
+)
 from .pane_list import PaneList
 
 ACTIVE = "● "
@@ -47,6 +57,14 @@ class SourcesPane(FacetPane):
     """Each source with its reliability grade and the number of matching articles."""
 
     KIND = "source"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "grade", "Grade source", id="sources.grade"),
+    ]
+
+    def action_grade(self) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id:
+            self.post_message(GradeRequested(option.id))
 
     def show(
         self, sources: Mapping[str, Source], counts: Mapping[str, int], active: str | None
@@ -69,6 +87,24 @@ class ThemesPane(FacetPane):
     """Each theme with its mark, count and a sparkline of matching articles per month."""
 
     KIND = "theme"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit theme", id="themes.edit"),
+        Binding("n", "new", "New theme", id="themes.new"),
+        Binding("m", "member", "Article in/out", id="themes.member"),
+    ]
+
+    def action_edit(self) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id:
+            self.post_message(ThemeEditRequested(option.id))
+
+    def action_new(self) -> None:
+        self.post_message(ThemeEditRequested(None))
+
+    def action_member(self) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id:
+            self.post_message(ThemeMembershipToggled(option.id))
 
     def show(
         self,
@@ -95,3 +131,37 @@ class ThemesPane(FacetPane):
             options.append(Option(prompt, id=theme_id))
         self.set_options(options)
         self.restore_highlight(highlighted)
+        self.border_subtitle = f"{axis[0]} – {axis[-1]}" if axis else ""
+
+
+class WhenWherePane(FacetPane):
+    """Articles per year and per place for the current results; Enter filters by one."""
+
+    KIND = "when-where"
+
+    def show(
+        self,
+        years: Mapping[str, int],
+        places: Mapping[str, int],
+        year: str | None,
+        place: str | None,
+    ) -> None:
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        options: list[Option | None] = [Option(Text("Years", style="bold dim"), disabled=True)]
+        for value in sorted(years, key=lambda y: (y != "undated", y), reverse=True):
+            label = Text(ACTIVE if value == year else INACTIVE, style="bold")
+            label.append(value)
+            options.append(Option(_row(label, f"{years[value]:>4}"), id=f"year:{value}"))
+        options.append(Option(Text("Places", style="bold dim"), disabled=True))
+        for value, count in places.items():
+            label = Text(ACTIVE if value == place else INACTIVE, style="bold")
+            label.append(value)
+            options.append(Option(_row(label, f"{count:>4}"), id=f"place:{value}"))
+        self.set_options(option for option in options if option is not None)
+        self.restore_highlight(highlighted, fallback=1)
+
+    def on_option_list_option_selected(self, event: PaneList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            kind, _, value = event.option.id.partition(":")
+            self.post_message(FilterToggled(kind, value))

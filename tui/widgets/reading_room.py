@@ -1,8 +1,8 @@
 """The five panes in their columns, and which of them a narrow terminal shows.
 
 Wide terminals show every pane. Below NARROW_BELOW columns only the group
-holding the focus is shown (Sources and Themes together, Articles, Reader or
-Notes), full width; moving the focus to another pane brings its group up.
+holding the focus is shown (Sources, Themes and Years · places together,
+Articles, Reader or Notes), full width; moving the focus to another pane brings its group up.
 """
 
 from __future__ import annotations
@@ -12,25 +12,26 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 
 from .article_list import ArticleList
-from .facets import SourcesPane, ThemesPane
+from .facets import SourcesPane, ThemesPane, WhenWherePane
 from .notes import NotesPane
 from .reader import ArticleView
 
 NARROW_BELOW = 120
-PANES = ("sources", "themes", "articles", "reader", "notes")
-GROUPS = {"sources": "sidebar", "themes": "sidebar", "articles": "articles",
+PANES = ("sources", "themes", "when", "articles", "reader", "notes")
+GROUPS = {"sources": "sidebar", "themes": "sidebar", "when": "sidebar", "articles": "articles",
           "reader": "reader", "notes": "notes"}  # fmt: skip
 TITLES = {"sources": "1 Sources", "themes": "2 Themes", "articles": "3 Articles",
-          "reader": "4 Reader", "notes": "5 Notes"}  # fmt: skip
+          "reader": "4 Reader", "notes": "5 Notes", "when": "6 Years · places"}  # fmt: skip
 
 
 class ReadingRoom(Horizontal):
-    """Sidebar (Sources, Themes), Articles, and the right column (Reader, Notes)."""
+    """Sidebar (Sources, Themes, Years · places), Articles, and the right column (Reader, Notes)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sidebar"):
             yield SourcesPane(id="sources", classes="pane")
             yield ThemesPane(id="themes", classes="pane")
+            yield WhenWherePane(id="when", classes="pane")
         yield ArticleList(id="articles", classes="pane")
         with Vertical(id="right"):
             yield ArticleView(id="reader", classes="pane")

@@ -15,6 +15,9 @@ class StatusLine(Static):
         query: str,
         source: str | None,
         theme: str | None,
+        year: str | None = None,
+        place: str | None = None,
+        unread_only: bool = False,
         related_to: str | None,
         shown: int,
         total: int | None,
@@ -34,6 +37,12 @@ class StatusLine(Static):
                 parts.append(("source", source))
             if theme:
                 parts.append(("theme", theme))
+            if year:
+                parts.append(("year", year))
+            if place:
+                parts.append(("place", place))
+            if unread_only:
+                parts.append(("only", "unread"))
             if not parts:
                 line.append("All articles", style="dim")
             for index, (label, value) in enumerate(parts):
