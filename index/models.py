@@ -59,6 +59,8 @@ class Article:
     """The raw document this article was made from, relative to the project (provenance)."""
     automatic: frozenset[str] = frozenset()
     """Front matter fields filled in by a program rather than a person."""
+    same_as: str = ""
+    """The id of the first article telling the same story (a republished or revised copy)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class SearchHit:
     themes: tuple[str, ...]
     score: float
     snippets: tuple[Snippet, ...] = ()
+    also_in: tuple[str, ...] = ()
+    """The other sources (ids) whose articles tell the same story (`same_as`)."""
 
 
 @dataclass(frozen=True)

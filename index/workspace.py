@@ -206,6 +206,10 @@ class Workspace:
     def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
         return self.engine().related(article_id, limit)
 
+    def same_story(self, article_id: str) -> tuple[SearchHit, ...]:
+        """The other articles telling the story of this one (republished or revised copies)."""
+        return self.engine().same_story(article_id)
+
     def themes_of(self, article_id: str) -> tuple[str, ...]:
         """The themes an article is in, as searches see them."""
         return self.engine().themes_of(article_id)

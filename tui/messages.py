@@ -93,6 +93,8 @@ class ArticleLoaded(Message):
     """Move the focus to the reader (not when an article is restored at start-up)."""
     request: int = 0
     """Which open request this answers; answers to older requests are ignored."""
+    same_story: tuple[SearchHit, ...] = ()
+    """The other articles telling its story (republished or revised copies)."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from rich.console import Group
 from rich.text import Text
 
 from index import Block, parse_body
-from index.models import Article, Snippet, Source, Theme
+from index.models import Article, SearchHit, Snippet, Source, Theme
 
 MATCH_STYLE = "bold reverse"
 BLOCK_STYLES = {
@@ -86,8 +86,11 @@ def theme_names(theme_ids: Sequence[str], themes: dict[str, Theme]) -> str:
     return ", ".join(themes[t].name if t in themes else t for t in theme_ids)
 
 
-def article_header(article: Article, source: Source, themes: dict[str, Theme]) -> Text:
-    """Title, then source and grade, date, credits, themes and places, one per line."""
+def article_header(
+    article: Article, source: Source, themes: dict[str, Theme], same_story: Sequence[str] = ()
+) -> Text:
+    """Title, then source and grade, date, credits, themes, places and the same story's
+    other articles (`same_story`, one line each), one per line."""
     header = Text(article.title, style="bold")
     if article.title_editorial:
         header.append("  (editor's title)", style="dim")
@@ -109,6 +112,9 @@ def article_header(article: Article, source: Source, themes: dict[str, Theme]) -
         if value:
             header.append(f"\n{label}: ", style="dim")
             header.append(value)
+    for number, other in enumerate(same_story):
+        header.append("\nSame story: " if number == 0 else "\n            ", style="dim")
+        header.append(other)
     if not article.published and article.date_note:
         header.append("\nDate note: ", style="dim")
         header.append(article.date_note, style="dim")
@@ -137,3 +143,8 @@ def article_renderable(article: Article, source: Source, themes: dict[str, Theme
         parts.append(block_text(block))
         parts.append(Text(""))
     return Group(*parts)
+
+
+def story_line(hit: SearchHit, source: Source) -> str:
+    """One other article of the same story: source, date and title."""
+    return f"{source.label} · {format_date(hit.published)} · {hit.title}"

@@ -89,7 +89,8 @@ def open_article(
         notes = workspace.article_notes(article)
     except BriefingError as error:
         return f"Cannot open {article_id}: {error.advice}"
-    return ArticleLoaded(article, matches, query, notes, focus=focus, request=request)
+    same = workspace.same_story(article_id)
+    return ArticleLoaded(article, matches, query, notes, focus, request, same)
 
 
 def related(workspace: Workspace, article: Article, limit: int, request: int) -> RelatedFound:

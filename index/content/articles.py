@@ -26,7 +26,7 @@ MAX_ARTICLE_CHARS = 5_000_000
 MAX_ARTICLE_BYTES = 4 * MAX_ARTICLE_CHARS + (1 << 20)
 """The largest article file read: its text at four bytes a character, and front matter."""
 REQUIRED_FIELDS = ("id", "title", "source")
-TEXT_FIELDS = ("kind", "language", "date_note", "url", "via", "summary", "original")
+TEXT_FIELDS = ("kind", "language", "date_note", "url", "via", "summary", "original", "same_as")
 LIST_FIELDS = ("credits", "tags", "themes", "places", "people", "organizations", "automatic")
 KNOWN_FIELDS = frozenset(
     (*REQUIRED_FIELDS, *TEXT_FIELDS, *LIST_FIELDS, "published", "title_editorial", "key_points")
@@ -142,7 +142,15 @@ def _build_article(data: dict[str, Any], front: FrontMatter, path: Path) -> Arti
         key_points=_key_points(data),
         original=_text(data, "original"),
         automatic=frozenset(_texts(data, "automatic")),
+        same_as=_same_as(data, article_id),
     )
+
+
+def _same_as(data: dict[str, Any], article_id: str) -> str:
+    same_as = _text(data, "same_as").strip()
+    if same_as and (not ARTICLE_ID.fullmatch(same_as) or same_as == article_id):
+        raise _FieldError("same_as", f"same_as {same_as!r} must be the id of another article")
+    return same_as
 
 
 def _text(data: dict[str, Any], name: str) -> str:

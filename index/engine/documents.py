@@ -45,6 +45,7 @@ def document_fields(
         "themes": name_list(dict.fromkeys([*article.themes, *added])),
         "curated": "yes" if article.themes else "no",
         "themes_removed": name_list(removed),
+        "story": article.same_as or article.id,
     }
     for name in NAME_FIELDS:
         fields[name] = name_list(getattr(article, name))

@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,21 @@ class FacetSets:
     """The date of each document (ordinal; 0 when undated), by document number."""
     theme_errors: dict[str, str]
     """Themes whose query cannot be run, with the message."""
+    stories: dict[str, set[int]] = field(default_factory=dict)
+    """The documents of each story told by more than one article, by its first article's id."""
+    story_of: dict[int, str] = field(default_factory=dict)
+
+    def source_of(self, docnum: int) -> str:
+        return next((s for s, docs in self.sources.items() if docnum in docs), "")
+
+    def also_in(self, docnum: int) -> tuple[str, ...]:
+        """The sources of the other articles telling the story of document `docnum`."""
+        story = self.stories.get(self.story_of.get(docnum, ""))
+        if not story:
+            return ()
+        mine = self.source_of(docnum)
+        others = {self.source_of(other) for other in story if other != docnum}
+        return tuple(sorted(others - {mine, ""}))
 
     def counts(
         self,
@@ -113,12 +128,23 @@ def build_facet_sets(
         return {str(value): docs(wq.Term(field, value)) for value in reader.field_terms(field)}
 
     themes, errors = _theme_sets(reader, parser, docs, index_dir)
+    stories = {story: found for story, found in by_term("story").items() if len(found) > 1}
+    story_of = {docnum: story for story, found in stories.items() for docnum in found}
     months = by_term("month")
     months.pop("undated", None)
     places = {_place_name(term): found for term, found in by_term("places").items()}
     days = numeric_column(searcher, "day")
     return FacetSets(
-        every, places, by_term("source"), by_term("year"), months, themes, days, errors
+        every,
+        places,
+        by_term("source"),
+        by_term("year"),
+        months,
+        themes,
+        days,
+        errors,
+        stories,
+        story_of,
     )
 
 

@@ -23,7 +23,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import Piece, PieceTokenizer, body_analyzer, normalise_name, text_analyzer
 from .fast import fixes  # noqa: F401  (applied on import)
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""
 
 DEFAULT_FIELDS = ("title", "body", "context")
@@ -92,6 +92,7 @@ def build_schema() -> Schema:
         themes=KEYWORD(stored=True, scorable=True, analyzer=NameListTokenizer()),
         themes_removed=KEYWORD(analyzer=NameListTokenizer()),
         curated=ID(),
+        story=ID(stored=True),
         places=names_field(),
         people=names_field(),
         organizations=names_field(),

@@ -196,6 +196,16 @@ class SearchEngine:
             docnum = self._searcher.document_number(id=article_id)
             return () if docnum is None else self._facet_sets().themes_of(docnum)
 
+    def same_story(self, article_id: str) -> tuple[SearchHit, ...]:
+        """The other articles telling this article's story, oldest first."""
+        with self._lock:
+            docnum = self._searcher.document_number(id=article_id)
+            sets = self._facet_sets()
+            story = sets.stories.get(sets.story_of.get(docnum, "")) if docnum is not None else None
+            hits = [self._hit(other, 0.0, self._searcher.stored_fields(other), ())
+                    for other in sorted(story or ()) if other != docnum]  # fmt: skip
+            return tuple(sorted(hits, key=lambda h: (h.published or dt.date.max, h.id)))
+
     def stored(self, article_id: str) -> dict[str, Any] | None:
         """The stored fields of one article, or None when it is not indexed."""
         with self._lock:
@@ -297,6 +307,7 @@ class SearchEngine:
             themes=self._facet_sets().themes_of(docnum),
             score=score,
             snippets=tuple(snippets),
+            also_in=self._facet_sets().also_in(docnum),
         )
 
     def _suggest(self, text: str, found: int) -> str | None:

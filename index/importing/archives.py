@@ -20,8 +20,8 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from .htmltext import html_to_text
 from .incoming import FileOutcome, Incoming, make_incoming, parse_date
+from .pages import html_to_text
 
 CHUNK_BYTES = 1 << 20
 MAX_RECORD_BYTES = 64 << 20

@@ -21,8 +21,8 @@ import feedparser
 from ..content.articles import parse_article
 from ..content.body import parse_body
 from .archives import read_json, read_jsonl
-from .htmltext import extract, html_to_text
 from .incoming import FileOutcome, Incoming, make_incoming, parse_date
+from .pages import extract, html_to_text
 
 MAX_DOCUMENT_BYTES = 50 << 20
 """A file read whole (page, text, feed) may be this large; archives are streamed."""

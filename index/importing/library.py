@@ -5,12 +5,14 @@ the app always reads it beside the bundled briefing. An import walks the files
 named (`importing.walk`), reads each (`importing.formats`, archives streamed),
 then for each article:
 
-1. skips it as a duplicate when its canonical URL or its normalised text is
-   already in any content folder or earlier in the same import
-   (`importing.known`), merging its tags into the existing library article (an
-   archive that files one story under several topics yields one article tagged
-   with every topic; the merges are written once, at the end);
-2. finds its source (`importing.sources`);
+1. skips it as a duplicate when its canonical URL, or its normalised text
+   from the same source, is already in any content folder or earlier in the
+   same import (`importing.known`), merging its tags into the existing library
+   article (an archive that files one story under several topics yields one
+   article tagged with every topic; the merges are written once, at the end);
+2. finds its source (`importing.sources`), and links it to the story it
+   repeats (`same_as:`), when another source's article has its text or a known
+   article nearly its text (`importing.near`: republished, revised);
 3. separates known names glued to their neighbours by a scraper
    (`content.repair`; "body" or "title" under `automatic:` says it did), and
    annotates places, people, organisations and language (`importing.enrich`),
@@ -95,6 +97,8 @@ class ImportReport:
     notices: list[tuple[str, str]] = field(default_factory=list)
     """(file, what) for what was changed on the way in: a text cut at the size cap."""
     new_sources: list[str] = field(default_factory=list)
+    same_story: list[tuple[str, str]] = field(default_factory=list)
+    """(article, first article of its story) for each import linked as the same story."""
     files: int = 0
     records: int = 0
 
@@ -109,6 +113,7 @@ class ImportReport:
             "failed": [{"file": path, "reason": reason} for path, reason in self.failed],
             "notices": [{"file": path, "notice": notice} for path, notice in self.notices],
             "new_sources": self.new_sources,
+            "same_story": [{"id": copy, "same_as": first} for copy, first in self.same_story],
             "files": self.files,
             "records": self.records,
             "ids": self.imported,
@@ -202,28 +207,61 @@ class Importer:
             report.fail(incoming.origin, "no text left once control characters and markup "
                         "are removed")  # fmt: skip
             return
-        existing = self.known.find(incoming.url, incoming.text)
+        if incoming.markdown is not None:
+            existing = self.known.find(incoming.url, incoming.text)
+            if existing is not None:
+                report.duplicates += 1
+                return
+            self._add_markdown(incoming, report)
+            return
+        existing = self.known.find_url(incoming.url)
         if existing is not None:
             report.duplicates += 1
             self._merge_tags_later(existing, incoming.tags)
             return
-        if incoming.markdown is not None:
-            self._add_markdown(incoming, report)
+        source, inferred = self.sources.source_for(incoming)
+        story = self._story(incoming, source.id)
+        if story is None:  # the same text from the same source: a duplicate
+            report.duplicates += 1
+            existing = self.known.find_text(incoming.text)
+            if existing:
+                self._merge_tags_later(existing, incoming.tags)
             return
         self._cap(incoming, report)
         repaired = self._repair(incoming)
         dated = self._date_from_text(incoming)
-        source, inferred = self.sources.source_for(incoming)
         article_id = self._new_id(source.id, incoming)
         front, automatic = self._front_matter(article_id, source, incoming)
         if inferred:
             automatic.insert(0, "source")
         automatic += repaired + dated
+        if story:
+            front["same_as"] = story
+            automatic.append("same_as")
+            report.same_story.append((article_id, story))
         if automatic:
             front["automatic"] = automatic
         body = "\n\n".join(_block_markdown(kind, text) for kind, text in incoming.blocks)
-        self._write(article_id, "---\n" + _dump(front) + "---\n\n" + body + "\n", incoming)
+        text = "---\n" + _dump(front) + "---\n\n" + body + "\n"
+        self._write(article_id, text, incoming, source.id, story)
         report.imported.append(article_id)
+
+    def _story(self, incoming: Incoming, source_id: str) -> str | None:
+        """The story an article joins: "" for a new one, None for a duplicate.
+
+        The same text from the same source (or an unknown one) is a duplicate;
+        from another source (a wire story republished word for word) it is the
+        same story, as is a
+        text close enough to a known one (`importing.near`: a republished or
+        revised copy). The story is named by its first article.
+        """
+        same = self.known.find_text(incoming.text)
+        if same is not None:
+            theirs = self.known.source_of(same)
+            unknown = source_id == UNKNOWN_SOURCE.id or not theirs
+            return None if unknown or theirs == source_id else self.known.story_of(same)
+        match = self.known.find_near(incoming.text)
+        return self.known.story_of(match.article_id) if match else ""
 
     def _add_markdown(self, incoming: Incoming, report: ImportReport) -> None:
         """A file already in the content format: copied as written, under its own id."""
@@ -239,10 +277,13 @@ class Importer:
             report.fail(incoming.origin, reason)
             return
         self.sources.note(str(front.get("source", "")))
-        self._write(article_id, incoming.markdown, incoming)
+        story = str(front.get("same_as") or "")
+        self._write(article_id, incoming.markdown, incoming, str(front.get("source", "")), story)
         report.imported.append(article_id)
 
-    def _write(self, article_id: str, text: str, incoming: Incoming) -> None:
+    def _write(
+        self, article_id: str, text: str, incoming: Incoming, source: str = "", story: str = ""
+    ) -> None:
         folder = self.target / ARTICLES_DIR
         path = folder / f"{article_id}.md"
         if not ARTICLE_ID.fullmatch(article_id) or path.parent != folder:
@@ -252,7 +293,7 @@ class Importer:
         if self._unsynced >= DURABLE_EVERY:
             os.sync()
             self._unsynced = 0
-        self.known.add(article_id, incoming.url, incoming.text, written=path)
+        self.known.add(article_id, incoming.url, incoming.text, path, source, story)
 
     @staticmethod
     def _date_from_text(incoming: Incoming) -> list[str]:

@@ -52,7 +52,9 @@ def reader_text(pilot: Pilot[None]) -> str:
     reader = main_screen(pilot).query_one(ArticleView)
     console = Console(width=80, record=True, file=io.StringIO())
     assert reader.article is not None and reader._source is not None
-    console.print(article_header(reader.article, reader._source, reader._themes))
+    console.print(
+        article_header(reader.article, reader._source, reader._themes, reader._same_story)
+    )
     return console.export_text()
 
 

@@ -160,7 +160,11 @@ def test_bundled_briefing_is_the_default(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.slow
 def test_installed_wheel_works_from_any_directory(tmp_path: Path) -> None:
     """Build the wheel, install it alone into a folder, and search from another directory."""
-    project = Path(__file__).parents[2]
+    # Built from a copy without build/: a stale build/lib would hide a module left out.
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parents[2], project, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
+        "corpora", "work", "__snapshots__"))  # fmt: skip
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -189,7 +193,7 @@ def test_installed_wheel_works_from_any_directory(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["hits"][0]["id"] == "regional-policy-pyongyang-focus"
     interface = subprocess.run(
         [sys.executable, "-c", "import tui.app, tui.screens.main, tui.cli.importing;"
-         "from index.gazetteer import gazetteer; print(len(gazetteer().places))"],
+         "from index.content.gazetteer import gazetteer; print(len(gazetteer().places))"],
         capture_output=True, text=True, cwd=elsewhere, env=env, check=False,
     )  # fmt: skip
     assert interface.returncode == 0, interface.stderr

@@ -75,7 +75,7 @@ def test_each_format_becomes_an_article(workspace: Workspace, data_paths: DataPa
 
     page = by_title(articles, "Greenhouse farm opens near Sinuiju")
     assert page["published"] == "2024-02-10" and page["credits"] == ["Jane Doe"]
-    assert page["url"] == "https://www.bordertimes.example/2024/02/farm?utm_source=feed"
+    assert page["url"] == "https://www.bordertimes.example/2024/02/farm"  # no tracking
     assert page["source"] == "the-border-times" and page["language"] == "en"
     assert (
         page["people"] == ["Pak Thae Song"] and "Ministry of Agriculture" in page["organizations"]

@@ -61,6 +61,9 @@ def print_report(
     )
     if report.imported == [] and report.duplicates and not report.failed:
         out.print(Text("Nothing new: every article was already in your briefing.", style="dim"))
+    if report.same_story:
+        out.print(Text(f"{plural(len(report.same_story))} linked to the same story told by "
+                       "an article already there (same_as: in their front matter)."))  # fmt: skip
     if report.new_sources:
         names = ", ".join(workspace.source(s).name for s in report.new_sources)
         out.print(Text(f"New sources, graded unrated until you rate them in "

@@ -221,6 +221,7 @@ def search_json(result: SearchResult, workspace: Workspace) -> dict[str, Any]:
                 "grade": workspace.source(hit.source).grade,
                 "published": hit.published.isoformat() if hit.published else None,
                 "themes": list(hit.themes),
+                "also_in": list(hit.also_in),
                 "score": round(hit.score, 4),
                 "snippets": [
                     {"text": s.text, "start": s.start, "matches": [list(m) for m in s.matches]}

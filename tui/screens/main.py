@@ -50,6 +50,7 @@ from ..messages import (
     ThemeEditRequested,
     ThemeMembershipToggled,
 )
+from ..render import story_line
 from ..widgets.article_list import ArticleList, MoreWanted
 from ..widgets.notes import NoteAction, NotesModeToggled, NoteUndo
 from ..widgets.reader import AnnotateRequested, ArticleView
@@ -387,7 +388,10 @@ class MainScreen(Screen[None]):
         article = self.open_article = message.article
         source = self.workspace.source(article.source)
         reader = self.query_one(ArticleView)
-        reader.show(article, source, self.workspace.themes, message.matches, message.focus)
+        same_story = [story_line(hit, self.workspace.source(hit.source))
+                      for hit in message.same_story]  # fmt: skip
+        reader.show(article, source, self.workspace.themes, message.matches, message.focus,
+                    same_story)  # fmt: skip
         self.notes_flow.show_notes(article, message.notes)
         self.state = replace(self.state, article=article.id)
         self.refresh_bindings()

@@ -103,6 +103,9 @@ class ArticleList(PaneList):
         if marks:
             prompt.append(" ")
             prompt.append_text(marks)
+        if hit.also_in:
+            labels = [self._sources[s].label if s in self._sources else s for s in hit.also_in]
+            prompt.append(f" · also in {', '.join(labels)}", style="italic dim")
         if self._with_snippets and hit.snippets:
             width = max(30, self.size.width - 4)
             snippet = snippet_text(hit.snippets[0], max_chars=2 * width - 4)

@@ -14,6 +14,7 @@ article, Esc cancels a selection.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -79,6 +80,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.document: Document | None = None
         self._source: Source | None = None
         self._themes: dict[str, Theme] = {}
+        self._same_story: tuple[str, ...] = ()
         self.matches: list[tuple[int, int]] = []
         self.current_match = -1
         self.annotated: list[tuple[int, int]] = []
@@ -104,10 +106,12 @@ class ArticleView(ScrollView, can_focus=True):
         themes: dict[str, Theme],
         matches: list[tuple[int, int]],
         to_first_match: bool = False,
+        same_story: Sequence[str] = (),
     ) -> None:
         """Show an article from the top, or (`to_first_match`) at its first query match,
-        with the sentence cursor there."""
+        with the sentence cursor there; `same_story` lists the story's other articles."""
         self.article, self._source, self._themes = article, source, themes
+        self._same_story = tuple(same_story)
         self.document = parse_body(article.body)
         self.sentences = sentence_spans(self.document)
         self._sentence_starts = [start for start, _end in self.sentences]
@@ -173,7 +177,7 @@ class ArticleView(ScrollView, can_focus=True):
         if self.article is None or self.document is None or self._source is None:
             lines.extend(_Line(line) for line in Text(EMPTY_HINT, style="dim").wrap(console, width))
         else:
-            header = article_header(self.article, self._source, self._themes)
+            header = article_header(self.article, self._source, self._themes, self._same_story)
             lines.extend(_Line(line) for line in header.wrap(console, width))
             lines.append(_Line(Text("─" * width, style="dim")))
             for block in self.document.blocks:
