@@ -18,17 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..content.catalog import GRADES, SOURCE_ID, SOURCES_FILE, THEMES_FILE
-from ..errors import BriefingError, YamlError
+from ..errors import BriefingError
 from ..models import Source, Theme
-from ..safe_yaml import load_yaml
 from ..sanitize import clean_text
-from ..storage import atomic_write_text, file_lock
+from .library_files import LibraryFiles
 
 ARTICLE_THEMES_FILE = "article-themes.yaml"
-LOCK = ".locks/curation.lock"
 HEADERS = {
     SOURCES_FILE: "# Sources of your library, and your grades of others (they replace the "
     "bundled ones). Grades A–F or unrated.\n",
@@ -56,6 +52,7 @@ class Curation:
 
     def __init__(self, library: Path) -> None:
         self.library = library
+        self.files = LibraryFiles(library, CurationError)
 
     # -- sources and themes ---------------------------------------------------------
 
@@ -133,29 +130,10 @@ class Curation:
     # -- files --------------------------------------------------------------------------
 
     def _read(self, name: str, kind: type) -> Any:
-        path = self.library / name
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as error:
-            raise CurationError(f"{path}: cannot be read ({error}); left untouched") from None
-        try:
-            data, _lines = load_yaml(text)
-        except YamlError as error:
-            where = f"{path}:{error.line}" if error.line else str(path)
-            raise CurationError(f"{where}: {error.message}; left untouched") from None
-        if data is not None and not isinstance(data, kind):
-            shape = "a list" if kind is list else "a mapping"
-            raise CurationError(f"{path}: expected {shape}; left untouched")
-        return data
+        return self.files.read(name, kind)
 
     def _change(self, name: str, apply: Callable[[Any], Any], kind: type) -> None:
-        with file_lock(self.library / LOCK):
-            data = apply(self._read(name, kind))
-            text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
-                             allow_unicode=True, width=100)  # fmt: skip
-            atomic_write_text(self.library / name, HEADERS[name] + text)
+        self.files.change(name, apply, kind, HEADERS[name])
 
 
 def _kept(old: Any, new: dict[str, Any]) -> dict[str, Any]:
