@@ -11,6 +11,7 @@ through the sub-packages:
                that touches Whoosh's private internals;
 - `userdata/`  what the user writes: annotations, their anchoring, reading state;
 - `importing/` bringing articles in: formats, HTML extraction, enrichment, the library writer;
+- `feeds/`     following sources: subscriptions, polite HTTP, fetching into the library;
 - top level:   `workspace` (the one entry point), `models`, `errors`, `paths`,
                `storage`, `access`, `sanitize`, `safe_yaml`, `export`.
 
@@ -56,27 +57,41 @@ from .userdata.state import PendingMarks, ReadingState, StateStore  # noqa: E402
 from .workspace import Workspace  # noqa: E402
 
 if TYPE_CHECKING:
+    from .feeds.fetcher import FetchReport, FetchStatus
+    from .feeds.following import AddedFeed
+    from .feeds.ledger import FeedState
+    from .feeds.subscriptions import Feed
     from .importing.library import ImportProgress, ImportReport, ImportStatus
 
-_LAZY = {"ImportProgress", "ImportReport", "ImportStatus"}
-"""Names whose module (the importers: feeds, HTML) loads only when first used."""
+_LAZY = {
+    "ImportProgress": "importing.library", "ImportReport": "importing.library",
+    "ImportStatus": "importing.library", "AddedFeed": "feeds.following",
+    "Feed": "feeds.subscriptions", "FeedState": "feeds.ledger",
+    "FetchReport": "feeds.fetcher", "FetchStatus": "feeds.fetcher",
+}  # fmt: skip
+"""Names whose module (importers, HTTP, feed parsing) loads only when first used."""
 
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
-        from .importing import library
+        import importlib
 
-        return getattr(library, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'index' has no attribute {name!r}")
 
 
 __all__ = [
     "SORTS",
+    "AddedFeed",
     "Block",
     "BriefingError",
     "DataPaths",
     "Document",
     "ExportFilters",
+    "Feed",
+    "FeedState",
+    "FetchReport",
+    "FetchStatus",
     "ImportBusy",
     "ImportProgress",
     "ImportReport",

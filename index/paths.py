@@ -77,6 +77,16 @@ class DataPaths:
         return self.root / "import-known.json"
 
     @property
+    def feeds_state(self) -> Path:
+        """What each feed's fetches did: validators, times, failures, articles lately fetched."""
+        return self.root / "feeds-state.json"
+
+    @property
+    def fetch_lock(self) -> Path:
+        """Held while feeds are fetched, so two fetches never run at once."""
+        return self.root / "fetch.lock"
+
+    @property
     def notes_dir(self) -> Path:
         """The user's annotations, one YAML file per article."""
         return self.root / "notes"

@@ -7,9 +7,10 @@ to date, `search()`, `related()` and `article()` answer questions.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,10 @@ from .userdata.curation import Curation, slug_id
 from .userdata.notes import NotesStore, new_annotation
 
 if TYPE_CHECKING:
-    from .importing.library import ImportProgress, ImportReport
+    from .feeds.fetcher import FetchProgress, FetchReport
+    from .feeds.following import Following
+    from .feeds.http import PoliteClient
+    from .importing.library import Importer, ImportProgress, ImportReport
 
 
 log = logging.getLogger(__name__)
@@ -327,20 +331,51 @@ class Workspace:
         progress: ImportProgress | None = None,
     ) -> ImportReport:
         """Import files into the library (or `into`), de-duplicating against all content."""
-        from .importing.library import Importer  # the importers (feeds, HTML) load only when used
-
         if into is None:
             self._writable()
+        with self._importer(into, source) as importer:
+            report = importer.run(paths, progress)
+        self.reload_catalog()  # new sources: `source:` knows their names
+        return report
+
+    @contextlib.contextmanager
+    def _importer(self, into: Path | None = None, source: str | None = None) -> Iterator[Importer]:
+        """An importer into the library (or `into`), holding the folder's import lock.
+
+        One import at a time, so the second sees the first's articles as duplicates.
+        """
+        from .importing.library import Importer  # the importers (feeds, HTML) load only when used
+
         target = into or self.data.library_dir
-        try:  # one import at a time, so the second sees the first's articles as duplicates
+        try:
             target.mkdir(parents=True, exist_ok=True)
             with file_lock(target / IMPORT_LOCK, timeout=IMPORT_WAIT):
                 cache = self.data.import_cache if into is None else None
-                importer = Importer(target, self.content_dirs, source, cache)
-                report = importer.run(paths, progress)
+                yield Importer(target, self.content_dirs, source, cache)
         except LockTimeout as error:
             raise ImportBusy(f"another import into {target} is running: {error}") from None
-        self.reload_catalog()  # new sources: `source:` knows their names
+
+    # -- feeds ------------------------------------------------------------------------
+
+    def following(self) -> Following:
+        """The library's feeds (`feeds.yaml`) and what their fetches did."""
+        from .feeds.following import Following  # HTTP and feed parsing load only when used
+
+        return Following(self.data.library_dir, self.data.feeds_state, self.data.fetch_lock)
+
+    def fetch(
+        self,
+        only: str | None = None,
+        force: bool = False,
+        progress: FetchProgress | None = None,
+        client: PoliteClient | None = None,
+    ) -> FetchReport:
+        """Fetch the due feeds (or `only` one) into the library; the index is not updated here."""
+        self._writable()
+        following = self.following()
+        with self._importer() as importer:
+            report = following.fetch(importer, only, force, progress, client)
+        self.reload_catalog()
         return report
 
     # -- curation (written to the library, never to bundled content) -----------------------

@@ -11,6 +11,8 @@ import pytest
 from index.paths import DataPaths, bundled_content_dir
 from index.workspace import Workspace
 
+from .feed_server import FeedServer
+
 TESTS = Path(__file__).parent
 FIXTURE_CORPUS = TESTS / "data" / "corpus"
 SHARED = TESTS.parent.parent / "shared"
@@ -68,3 +70,10 @@ def open_workspace(data_paths: DataPaths) -> Iterator[Callable[[Path], Workspace
 @pytest.fixture
 def corpus(corpus_dir: Path, open_workspace: Callable[[Path], Workspace]) -> Workspace:
     return open_workspace(corpus_dir)
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1 (tests/feed_server.py), stopped after the test."""
+    with FeedServer() as server:
+        yield server

@@ -14,15 +14,14 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
-
-import feedparser
+from typing import IO
 
 from ..content.articles import parse_article
 from ..content.body import parse_body
 from .archives import read_json, read_jsonl
 from .incoming import FileOutcome, Incoming, make_incoming, parse_date
-from .pages import extract, html_to_text
+from .pages import extract
+from .syndication import item_incoming, parse_feed
 
 MAX_DOCUMENT_BYTES = 50 << 20
 """A file read whole (page, text, feed) may be this large; archives are streamed."""
@@ -100,7 +99,7 @@ def _read_document(
         return
     raw = head + handle.read()
     outcome.bytes_read = len(raw)
-    text = _decode(raw, kind)
+    text = decode_text(raw, kind)
     if text is None:
         outcome.error = "not UTF-8 text"
         return
@@ -120,7 +119,8 @@ def _sniff(raw: bytes) -> str:
     return "text"
 
 
-def _decode(raw: bytes, kind: str) -> str | None:
+def decode_text(raw: bytes, kind: str) -> str | None:
+    """UTF-8 text, or (for a page or feed) text in the charset it declares; None if neither."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -215,37 +215,15 @@ def _read_html(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
 
 
 def _read_feed(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
-    feed = feedparser.parse(text)
-    if not feed.entries:
-        reason = getattr(feed, "bozo_exception", None)
-        outcome.error = f"not a readable RSS or Atom feed{f': {reason}' if reason else ''}"
+    feed = parse_feed(text)
+    if feed.error:
+        outcome.error = feed.error
         return
-    site = str(feed.feed.get("title", ""))
-    language = str(feed.feed.get("language", "")).split("-")[0].lower()
-    for number, entry in enumerate(feed.entries, 1):
-        content = entry.get("content") or []
-        html = content[0].get("value", "") if content else entry.get("summary", "")
-        text = html_to_text(html) if html else ""
-        if not text.strip():
+    for number, item in enumerate(feed.items, 1):
+        if not item.text.strip():
             outcome.skipped += 1
             continue
-        blocks = [("paragraph", paragraph) for paragraph in text.split("\n\n")]
-        date = entry.get("published_parsed") or entry.get("updated_parsed")
-        origin = f"{outcome.path.name} entry {number}"
-        yield (
-            make_incoming(str(entry.get("title", "")), blocks, origin,
-                          url=str(entry.get("link", "")),
-                          published=parse_date(_struct_date(date)),
-                          tags=[str(t.get("term", "")) for t in entry.get("tags", [])],
-                          credits=[str(entry["author"])] if entry.get("author") else [],
-                          language=language, source_name=site)
-        )  # fmt: skip
-
-
-def _struct_date(value: Any) -> str | None:
-    if not value:
-        return None
-    return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+        yield item_incoming(item, feed, f"{outcome.path.name} entry {number}")
 
 
 READERS: dict[str, Callable[[str, FileOutcome], Iterator[Incoming]]] = {

@@ -180,6 +180,26 @@ class Importer:
                 report.fail(str(path), problem)
             if outcome.error:
                 report.fail(str(path), outcome.error)
+        self.finish(report)
+        tell(len(files), "", None, force=True)
+        return report
+
+    def knows_url(self, url: str) -> bool:
+        """Whether an article with this canonical URL is already in a content folder."""
+        return bool(url) and self.known.find_url(url) is not None
+
+    def add(self, incoming: Incoming, report: ImportReport) -> str | None:
+        """Import one record read elsewhere (a fetched feed item); its id, if it was added.
+
+        Call `finish` once after the last one.
+        """
+        before = len(report.imported)
+        report.records += 1
+        self._take(incoming, report)
+        return report.imported[-1] if len(report.imported) > before else None
+
+    def finish(self, report: ImportReport) -> None:
+        """Write what an import leaves to the end: duplicates' tags, new sources, the cache."""
         self._write_pending_tags(report)
         added, unsaved = self.sources.save(self.target)
         report.new_sources += added
@@ -187,9 +207,8 @@ class Importer:
             report.fail(str(self.target / "sources.yaml"), unsaved)
         if self._unsynced:
             os.sync()
+            self._unsynced = 0
         self.known.save()
-        tell(len(files), "", None, force=True)
-        return report
 
     # -- one article ------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 - `index/` never loads the interface (a fresh interpreter's sys.modules, and its sources);
 - `tui/` never imports Whoosh, and reaches `index` only through its public surface;
+- only `index/feeds/` talks HTTP (httpx);
 - only `index/engine/` imports Whoosh, and only `index/engine/fast/` touches
   Whoosh's private attributes (or anyone else's);
 - YAML is only ever loaded safely.
@@ -85,6 +86,16 @@ def test_tui_never_imports_whoosh() -> None:
 def test_only_the_engine_imports_whoosh() -> None:
     outside = {p for p in whoosh_importers("index") if Path("index", "engine") not in p.parents}
     assert outside == set()
+
+
+def test_only_the_feeds_talk_http() -> None:
+    talkers = {
+        path
+        for package in ("index", "tui")
+        for path, tree in sources(package)
+        if any(name.split(".")[0] == "httpx" for name in imports(tree))
+    }
+    assert talkers and all(Path("index", "feeds") in path.parents for path in talkers), talkers
 
 
 def test_only_the_fast_paths_touch_private_attributes() -> None:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from index import SORTS, BriefingError, QueryError, Workspace
 
+from .feeds import add_feed_commands
 from .importing import cmd_import
 from .notes import cmd_export, cmd_notes
 from .output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -135,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--into", metavar="DIR", help="a content folder to import into")
     importing.add_argument("--json", action="store_true", help="print the summary as JSON")
     importing.set_defaults(command="import", handler=cmd_import)
+
+    add_feed_commands(commands, common)
 
     notes = commands.add_parser("notes", parents=[common], help="list your annotations")
     notes.add_argument("--article", metavar="ID", help="only this article's annotations")

@@ -1,0 +1,178 @@
+"""The feeds of one library, as the command line and the app use them.
+
+Adding a URL asks for it once: a feed is added with its own title; a page
+is searched for the feed it announces (`feeds.discovery`). OPML import adds
+feeds without asking for them (it may hold hundreds); export writes every
+feed. A fetch runs alone (`fetch.lock` in the data dir): a second one is
+refused at once, with the first one's process id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import LockTimeout, Refused
+from ..importing.formats import decode_text
+from ..importing.library import Importer
+from ..importing.sources import checked_source_id
+from ..importing.syndication import ParsedFeed, parse_feed
+from ..sanitize import clean_text
+from ..storage import file_lock
+from .discovery import feed_links
+from .fetcher import Fetcher, FetchProgress, FetchReport
+from .http import PoliteClient
+from .ledger import FeedState, Ledger
+from .opml import OpmlError, read_opml, write_opml
+from .subscriptions import (
+    DEFAULT_INTERVAL,
+    Feed,
+    FeedsError,
+    Subscriptions,
+    checked_url,
+    feed_id_for,
+)
+
+
+class FetchBusy(Refused):
+    """Another process is fetching feeds into this data dir."""
+
+
+@dataclass(frozen=True)
+class AddedFeed:
+    feed: Feed
+    kind: str
+    """"RSS", "Atom", "JSON Feed"; empty when the feed was not asked for."""
+    items: int
+    found_on: str = ""
+    """The page the feed was discovered on, when a page URL was given."""
+
+
+class Following:
+    """Subscriptions in `library/feeds.yaml`; their state in the data dir."""
+
+    def __init__(self, library: Path, ledger_path: Path, lock_path: Path) -> None:
+        self.subscriptions = Subscriptions(library)
+        self.ledger_path = ledger_path
+        self.lock_path = lock_path
+
+    def feeds(self) -> tuple[list[Feed], list[str]]:
+        return self.subscriptions.read()
+
+    def states(self) -> tuple[list[tuple[Feed, FeedState]], list[str]]:
+        """Each feed with what its fetches did; problems with feeds.yaml or the state file."""
+        feeds, problems = self.feeds()
+        ledger = Ledger.load(self.ledger_path)
+        if ledger.notice:
+            problems.append(ledger.notice)
+        return [(feed, ledger.feeds.get(feed.id) or FeedState()) for feed in feeds], problems
+
+    def recent(self) -> list[str]:
+        """The articles the latest fetches brought, oldest first."""
+        return Ledger.load(self.ledger_path).recent
+
+    def add(
+        self,
+        url: str,
+        source: str | None = None,
+        full_text: bool | None = None,
+        interval: int = DEFAULT_INTERVAL,
+        client: PoliteClient | None = None,
+    ) -> AddedFeed:
+        """Follow the feed at `url`, or the one the page at `url` announces."""
+        url = checked_url(url)
+        if source:
+            checked_source_id(source)
+        own = client is None
+        client = client or PoliteClient()
+        try:
+            found_on = ""
+            feed_url, parsed = url, self._ask(client, url)
+            if isinstance(parsed, list):
+                if not parsed:
+                    raise FeedsError(f"{url}: neither a feed nor a page that names one "
+                                     "(<link rel=\"alternate\">); not added")  # fmt: skip
+                found_on, feed_url = url, parsed[0][0]
+                parsed = self._ask(client, feed_url)
+                if isinstance(parsed, list):
+                    raise FeedsError(f"{feed_url} (named by {url}) is not a feed; not added")
+        finally:
+            if own:
+                client.close()
+        feed = Feed(feed_id_for(parsed.title, feed_url), feed_url, source, parsed.title,
+                    full_text, interval)  # fmt: skip
+        added = self.subscriptions.add(feed)
+        return AddedFeed(added, parsed.kind, len(parsed.items), found_on)
+
+    @staticmethod
+    def _ask(client: PoliteClient, url: str) -> ParsedFeed | list[tuple[str, str]]:
+        """The feed at `url`, or (a page) the feeds it names."""
+        response = client.get(url)
+        if response.error:
+            raise FeedsError(f"{url}: {response.error}; not added")
+        if not response.ok:
+            raise FeedsError(f"{url}: HTTP {response.status}; not added")
+        parsed = parse_feed(response.body)
+        if not parsed.error:
+            return parsed
+        head = response.body[:4096].lower()
+        if b"<html" in head or b"<!doctype html" in head or b"<head" in head:
+            html = decode_text(response.body, "html") or ""
+            return feed_links(html, response.final_url)
+        raise FeedsError(f"{url}: {parsed.error}; not added")
+
+    def remove(self, feed_id: str) -> None:
+        self.subscriptions.remove(feed_id)
+
+    def import_opml(self, path: Path) -> tuple[list[Feed], list[str]]:
+        """Add every feed of an OPML file; (added, one line per feed not added)."""
+        try:
+            entries = read_opml(path.read_bytes())
+        except OSError as error:
+            raise FeedsError(f"{path}: cannot be read ({error.strerror or error})") from None
+        except OpmlError as error:
+            raise FeedsError(f"{path}: {error}") from None
+        added: list[Feed] = []
+        skipped: list[str] = []
+        for url, title in entries:
+            try:
+                feed = Feed(feed_id_for(title, url), checked_url(url), title=clean_text(title))
+                added.append(self.subscriptions.add(feed))
+            except FeedsError as error:
+                skipped.append(str(error))
+        return added, skipped
+
+    def export_opml(self) -> str:
+        return write_opml(self.feeds()[0])
+
+    def fetch(self, importer: Importer, only: str | None = None, force: bool = False,
+              progress: FetchProgress | None = None,
+              client: PoliteClient | None = None) -> FetchReport:  # fmt: skip
+        """Fetch the due feeds (or only `only`) into the library through `importer`."""
+        feeds, problems = self.feeds()
+        if only is not None:
+            feeds = [feed for feed in feeds if feed.id == only]
+            if not feeds:
+                raise FeedsError(f"no feed {only!r} in {self.subscriptions.path}")
+        try:
+            with file_lock(self.lock_path, timeout=0.0):
+                ledger = Ledger.load(self.ledger_path)
+                if ledger.notice:
+                    problems.append(ledger.notice)
+                own = client is None
+                client = client or PoliteClient()
+                try:
+                    report = Fetcher(importer, ledger, client).run(feeds, force, progress)
+                finally:
+                    if own:
+                        client.close()
+        except LockTimeout as error:
+            raise FetchBusy(f"another briefing is fetching feeds: {error}") from None
+        report.problems[:0] = problems
+        for outcome in report.feeds:
+            if outcome.moved_to and outcome.status != "failed":
+                try:
+                    self.subscriptions.move(outcome.feed.id, outcome.moved_to)
+                except FeedsError as error:
+                    report.problems.append(str(error))
+        return report
