@@ -363,6 +363,12 @@ class Workspace:
 
         return Following(self.data.library_dir, self.data.feeds_state, self.data.fetch_lock)
 
+    def recently_fetched(self) -> dict[str, str]:
+        """The articles the latest fetches brought (id → source), for "new" marks."""
+        from .feeds.ledger import Ledger  # only the state file: no HTTP, no parsing
+
+        return dict(Ledger.load(self.data.feeds_state).recent)
+
     def fetch(
         self,
         only: str | None = None,

@@ -67,6 +67,8 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Only unread articles / every article", "view.unread"),
         _e("Next / previous match of the query in the article", "match.next", "match.previous"),
         _e("Export a Markdown briefing of your annotated articles (current filters)", "export"),
+        _e("Fetch the feeds you follow, in the background (new articles are marked new)",
+           "fetch"),
         _e("Leave related articles; clear the query", "escape"),
         _e("Accept the suggested correction (“did you mean…”)", "suggestion.accept"),
         _e("Show what the query as typed finds, not its correction's results",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from index import ReadingState, SyncReport
 from index.models import Annotation, Article, ArticleNotes, SearchHit, SearchResult
+
+if TYPE_CHECKING:
+    from index import FetchReport, FetchStatus
 
 
 @dataclass
@@ -160,3 +164,24 @@ class NotesFailed(Message):
 
     message: str
     reopen: Callable[[], object] | None = None
+
+
+@dataclass
+class FetchProgressed(Message):
+    """A fetch finished another feed."""
+
+    status: FetchStatus
+
+
+@dataclass
+class FetchDone(Message):
+    """A fetch ended: what each feed did and the articles it brought."""
+
+    report: FetchReport
+
+
+@dataclass
+class FetchFailed(Message):
+    """A fetch could not run (another one is running, feeds.yaml cannot be read…)."""
+
+    message: str

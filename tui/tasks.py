@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -28,9 +29,15 @@ from index import (
 )
 from index.models import Article, QueryTerms
 
+if TYPE_CHECKING:
+    from index import FetchStatus
+
 from .messages import (
     ArticleLoaded,
     CorpusNotesLoaded,
+    FetchDone,
+    FetchFailed,
+    FetchProgressed,
     IndexFailed,
     IndexProgress,
     IndexUpdated,
@@ -120,6 +127,21 @@ def update_index(
     except BriefingError as error:
         return IndexFailed(error.advice)
     return IndexUpdated(report)
+
+
+def fetch_feeds(workspace: Workspace, post: Callable[[Message], object]) -> FetchDone | FetchFailed:
+    """Fetch the due feeds into the library, posting FetchProgressed per feed."""
+
+    def progress(status: FetchStatus) -> None:
+        post(FetchProgressed(status))
+
+    try:
+        report = workspace.fetch(progress=progress)
+    except BriefingError as error:
+        return FetchFailed(error.advice)
+    except OSError as error:
+        return FetchFailed(f"fetch failed: {error}")
+    return FetchDone(report)
 
 
 def load_notes(workspace: Workspace, article: Article, reveal: str | None = None) -> NotesLoaded:

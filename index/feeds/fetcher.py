@@ -132,8 +132,7 @@ class Fetcher:
                 if progress:
                     progress(FetchStatus(done, total, len(report.new), feed.title or feed.id))
         self.importer.finish(report.imports)
-        for outcome in report.feeds:
-            self.ledger.add_recent(outcome.new)
+        self.ledger.add_recent({i: report.imports.source_of.get(i, "") for i in report.new})
         self.ledger.save()
         return report
 

@@ -67,10 +67,6 @@ class Following:
             problems.append(ledger.notice)
         return [(feed, ledger.feeds.get(feed.id) or FeedState()) for feed in feeds], problems
 
-    def recent(self) -> list[str]:
-        """The articles the latest fetches brought, oldest first."""
-        return Ledger.load(self.ledger_path).recent
-
     def add(
         self,
         url: str,

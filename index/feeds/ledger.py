@@ -12,8 +12,9 @@ consecutive failures, and three times a feed must wait for:
 - `retry_until`: what a server asked for with `Retry-After` on a 429 or 503
   (then the back-off is that long too; a 429 or 503 without it backs off).
 
-`recent` lists the articles the latest fetches brought (for the app's "new"
-marks). A file that cannot be read is moved aside, never overwritten.
+`recent` lists the articles the latest fetches brought, with their sources
+(for the app's "new" marks and counts). A file that cannot be read is moved
+aside, never overwritten.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ class Ledger:
 
     path: Path
     feeds: dict[str, FeedState] = field(default_factory=dict)
-    recent: list[str] = field(default_factory=list)
+    recent: list[tuple[str, str]] = field(default_factory=list)
+    """(article id, source id), oldest first."""
     notice: str = ""
     """Set when an unreadable file was moved aside."""
 
@@ -106,7 +108,8 @@ class Ledger:
             for feed_id, entry in data.get("feeds", {}).items():
                 state = FeedState(**{k: v for k, v in entry.items() if k in known})
                 ledger.feeds[str(feed_id)] = state
-            ledger.recent = [str(i) for i in data.get("recent", [])][-RECENT:]
+            recent = data.get("recent", [])[-RECENT:]
+            ledger.recent = [(str(pair[0]), str(pair[1])) for pair in recent if len(pair) == 2]
         except FileNotFoundError:
             pass
         except (OSError, ValueError, TypeError, AttributeError) as error:
@@ -122,12 +125,13 @@ class Ledger:
     def state(self, feed_id: str) -> FeedState:
         return self.feeds.setdefault(feed_id, FeedState())
 
-    def add_recent(self, ids: list[str]) -> None:
-        self.recent = [*self.recent, *ids][-RECENT:]
+    def add_recent(self, articles: dict[str, str]) -> None:
+        """Remember articles (id → source) as new."""
+        self.recent = [*self.recent, *articles.items()][-RECENT:]
 
     def save(self) -> None:
         data: dict[str, Any] = {
             "feeds": {feed_id: asdict(state) for feed_id, state in self.feeds.items()},
-            "recent": self.recent,
+            "recent": [list(pair) for pair in self.recent],
         }
         atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1))

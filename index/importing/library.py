@@ -99,6 +99,8 @@ class ImportReport:
     new_sources: list[str] = field(default_factory=list)
     same_story: list[tuple[str, str]] = field(default_factory=list)
     """(article, first article of its story) for each import linked as the same story."""
+    source_of: dict[str, str] = field(default_factory=dict)
+    """The source of each article imported."""
     files: int = 0
     records: int = 0
 
@@ -264,6 +266,7 @@ class Importer:
         text = "---\n" + _dump(front) + "---\n\n" + body + "\n"
         self._write(article_id, text, incoming, source.id, story)
         report.imported.append(article_id)
+        report.source_of[article_id] = source.id
 
     def _story(self, incoming: Incoming, source_id: str) -> str | None:
         """The story an article joins: "" for a new one, None for a duplicate.
@@ -299,6 +302,7 @@ class Importer:
         story = str(front.get("same_as") or "")
         self._write(article_id, incoming.markdown, incoming, str(front.get("source", "")), story)
         report.imported.append(article_id)
+        report.source_of[article_id] = str(front.get("source", ""))
 
     def _write(
         self, article_id: str, text: str, incoming: Incoming, source: str = "", story: str = ""

@@ -17,6 +17,7 @@ from index import Workspace, clean_text
 if TYPE_CHECKING:
     from index import Feed, FeedState, FetchReport, FetchStatus
 
+from ..render import fetch_line
 from .importing import print_report
 from .output import EXIT_FAILED, EXIT_OK, plural, sync_with_progress
 
@@ -160,11 +161,6 @@ def cmd_fetch(workspace: Workspace, args: argparse.Namespace, out: Console, err:
     else:
         print_fetch(report, workspace, out, err)
     return EXIT_FAILED if report.count("failed") else EXIT_OK
-
-
-def fetch_line(status: FetchStatus) -> str:
-    """ "fetching 3/12 feeds · 27 new" for progress lines (here and in the app)."""
-    return f"fetching {status.done}/{status.total} feeds · {status.new} new"
 
 
 def print_fetch(report: FetchReport, workspace: Workspace, out: Console, err: Console) -> None:

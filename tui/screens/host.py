@@ -43,5 +43,11 @@ class Host(Protocol):
 
     def action_focus_pane(self, pane: str) -> None: ...
 
+    def new_articles(self) -> dict[str, str]:
+        """Articles fetched lately and not yet read (id → source)."""
+
+    def sync_index(self) -> None:
+        """Bring the index up to date in the background; the search runs again after."""
+
     def results_shown(self) -> None:
         """Called after each first page of results is on screen."""

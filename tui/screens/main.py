@@ -35,6 +35,9 @@ from ..messages import (
     ArticleLoaded,
     CorpusNotesLoaded,
     CurationSaved,
+    FetchDone,
+    FetchFailed,
+    FetchProgressed,
     FilterToggled,
     GradeRequested,
     IndexFailed,
@@ -59,6 +62,7 @@ from ..widgets.search_box import SearchBox
 from ..widgets.status_line import StatusLine
 from .annotations import AnnotationFlow
 from .curating import CurationFlow
+from .fetching import FetchFlow
 from .indexing import IndexFlow
 from .reading_state import StateKeeper
 from .searching import SearchFlow
@@ -84,6 +88,7 @@ class MainScreen(Screen[None]):
         Binding("n", "match(1)", "Next match", id="match.next"),
         Binding("N", "match(-1)", "Previous match", show=False, id="match.previous"),
         Binding("e", "export", "Export", show=False, id="export"),
+        Binding("f", "fetch", "Fetch", id="fetch"),
         Binding("ctrl+y", "accept_suggestion", "Did you mean", show=False, id="suggestion.accept"),
         Binding("ctrl+l", "literal", "As typed", show=False, id="suggestion.literal"),
         Binding("escape", "escape", "Clear query", show=False, id="escape"),
@@ -100,6 +105,7 @@ class MainScreen(Screen[None]):
         self.marks = theme_marks(workspace.themes)
         self.search = SearchFlow(self, self)
         self.curation = CurationFlow(self, self)
+        self.fetching = FetchFlow(self)
         self.open_article: Article | None = None
         self.index_ready = False
         self.activity = ""
@@ -144,6 +150,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.state = self.keeper.load()
+        self.fetching.load()
         if self.state.theme and self.state.theme not in self.workspace.themes:
             self.state = replace(self.state, theme=None)
         if self.workspace.read_only:
@@ -230,6 +237,13 @@ class MainScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.notes_flow.export()
+
+    def new_articles(self) -> dict[str, str]:
+        return self.fetching.unread_new(self.state.read)
+
+    def action_fetch(self) -> None:
+        """Fetch the feeds in the background (see FetchFlow)."""
+        self.fetching.start()
 
     def action_accept_suggestion(self) -> None:
         """Search the correction the results offer ("did you mean")."""
@@ -339,6 +353,20 @@ class MainScreen(Screen[None]):
     def curation_saved(self, message: CurationSaved) -> None:
         self.curation.saved(message)
 
+    # -- fetching (see FetchFlow) -------------------------------------------------------------
+
+    @on(FetchProgressed)
+    def fetch_progressed(self, message: FetchProgressed) -> None:
+        self.fetching.progress(message)
+
+    @on(FetchDone)
+    def fetch_done(self, message: FetchDone) -> None:
+        self.fetching.done(message)
+
+    @on(FetchFailed)
+    def fetch_failed(self, message: FetchFailed) -> None:
+        self.fetching.failed(message)
+
     # -- opening articles -------------------------------------------------------------------
 
     @on(ArticleChosen)
@@ -404,6 +432,8 @@ class MainScreen(Screen[None]):
         self.state = self.state.with_read(article_id, read)
         self.keeper.marks.mark(article_id, read)
         self.query_one(ArticleList).set_read(self.state.read)
+        if article_id in self.fetching.new:
+            self.search.show_source_counts()  # one fewer new article of its source
         self.keeper.save_soon()
 
     # -- annotations (see AnnotationFlow) ---------------------------------------------------------

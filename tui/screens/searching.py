@@ -11,6 +11,7 @@ highlights. No hop goes back to a worker.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from functools import partial
 
@@ -195,15 +196,22 @@ class SearchFlow:
         self.screen.query_one(ArticleList).show(
             hits, total, read=host.state.read, sources=host.workspace.sources,
             marks=host.marks, with_snippets=with_snippets, append=append,
-            empty_message=empty_message,
+            empty_message=empty_message, new=frozenset(host.new_articles()),
         )  # fmt: skip
+
+    def show_source_counts(self) -> None:
+        """The Sources pane again: its counts, and each source's new articles not yet read."""
+        facets = self.result.facets if self.result else None
+        host = self.host
+        new = Counter(host.new_articles().values())
+        self.screen.query_one(SourcesPane).show(
+            host.workspace.sources, facets.sources if facets else {}, host.state.source, new
+        )
 
     def show_facets(self, result: SearchResult | None) -> None:
         facets = result.facets if result else None
         host = self.host
-        self.screen.query_one(SourcesPane).show(
-            host.workspace.sources, facets.sources if facets else {}, host.state.source
-        )
+        self.show_source_counts()
         self.screen.query_one(ThemesPane).show(
             host.workspace.themes,
             facets.themes if facets else {},

@@ -39,6 +39,7 @@ class ArticleList(PaneList):
         self.hits: list[SearchHit] = []
         self.total = 0
         self._read: frozenset[str] = frozenset()
+        self._new: frozenset[str] = frozenset()
         self._sources: Mapping[str, Source] = {}
         self._marks: Mapping[str, Text] = {}
         self._with_snippets = False
@@ -55,10 +56,15 @@ class ArticleList(PaneList):
         with_snippets: bool,
         append: bool = False,
         empty_message: str = "No articles match.",
+        new: frozenset[str] = frozenset(),
     ) -> None:
-        """Replace the list (or append a further page), keeping the cursor on the same article."""
+        """Replace the list (or append a further page), keeping the cursor on the same article.
+
+        `new` are articles fetched lately: marked "new" until read.
+        """
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         self._read, self._sources, self._marks = read, sources, marks
+        self._new = new
         self._with_snippets = with_snippets
         new_hits = list(hits)
         if append:
@@ -99,6 +105,8 @@ class ArticleList(PaneList):
         details = Text(f"\n{source.label if source else hit.source} · {format_date(hit.published)}")
         details.stylize("dim")
         prompt.append_text(details)
+        if hit.id in self._new and not read:
+            prompt.append(" · new", style="bold")
         marks = marks_for(hit.themes, self._marks)
         if marks:
             prompt.append(" ")

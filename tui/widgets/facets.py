@@ -67,8 +67,14 @@ class SourcesPane(FacetPane):
             self.post_message(GradeRequested(option.id))
 
     def show(
-        self, sources: Mapping[str, Source], counts: Mapping[str, int], active: str | None
+        self,
+        sources: Mapping[str, Source],
+        counts: Mapping[str, int],
+        active: str | None,
+        new: Mapping[str, int] | None = None,
     ) -> None:
+        """Each source's grade and count; `new` its fetched articles not yet read ("+3")."""
+        new = new or {}
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         ids = list(sources) + sorted(set(counts) - set(sources))
         options = []
@@ -78,7 +84,8 @@ class SourcesPane(FacetPane):
             label = Text(ACTIVE if source_id == active else INACTIVE, style="bold")
             label.append(source.label, style="" if count else "dim")
             grade = source.grade if source.grade != "unrated" else "?"
-            options.append(Option(_row(label, f"{grade} {count:>4}"), id=source_id))
+            fresh = f"+{new[source_id]} " if new.get(source_id) else ""
+            options.append(Option(_row(label, f"{fresh}{grade} {count:>4}"), id=source_id))
         self.set_options(options)
         self.restore_highlight(highlighted)
 
