@@ -59,8 +59,9 @@ class SourceFinder:
     def source_for(self, incoming: Incoming) -> tuple[Source, bool]:
         """The article's source, and whether it was inferred (not given)."""
         given = self.override or incoming.source
-        if given:
-            return self.known_or_new(_usable_id(given), given), False
+        if given:  # a new source is named after the site, when the file names it
+            name = incoming.source_name or given
+            return self.known_or_new(_usable_id(given), name, incoming.url), False
         host = url_host(incoming.url)
         sources = [*self.catalog.sources.values(), *self.new.values()]
         if host:

@@ -88,7 +88,7 @@ class MainScreen(Screen[None]):
         Binding("n", "match(1)", "Next match", id="match.next"),
         Binding("N", "match(-1)", "Previous match", show=False, id="match.previous"),
         Binding("e", "export", "Export", show=False, id="export"),
-        Binding("f", "fetch", "Fetch", id="fetch"),
+        Binding("f", "fetch", "Fetch", show=False, id="fetch"),  # the footer is full at 80
         Binding("ctrl+y", "accept_suggestion", "Did you mean", show=False, id="suggestion.accept"),
         Binding("ctrl+l", "literal", "As typed", show=False, id="suggestion.literal"),
         Binding("escape", "escape", "Clear query", show=False, id="escape"),
