@@ -24,7 +24,7 @@ from typing import Any
 from ..importing.formats import decode_text
 from ..importing.incoming import Incoming
 from ..importing.library import Importer, ImportReport
-from ..importing.pages import extract
+from ..importing.pages import Page, extract
 from ..importing.syndication import FeedItem, ParsedFeed, item_incoming, parse_feed
 from ..sanitize import clean_text
 from .http import CONCURRENCY, FEED_BYTES, PAGE_BYTES, PoliteClient, Response, retry_after
@@ -174,7 +174,12 @@ class Fetcher:
         assert download.parsed is not None
         blocks = None
         if item.url and _wants_page(feed, item):
-            blocks, problem = self._full_text(feed, item)
+            page, problem = self._full_text(feed, item)
+            if page is not None:
+                blocks = page.blocks
+                item.published = item.published or page.date or None
+                item.authors = item.authors or ([page.author] if page.author else [])
+                item.title = item.title or page.title
             if problem:
                 kept = "the feed's text is kept" if item.text.strip() else "item left out"
                 download.notices.append(clean_text(f"{item.url}: full text not found "
@@ -185,7 +190,8 @@ class Fetcher:
             item.summary = item.text
         return item_incoming(item, download.parsed, origin, blocks, feed.source)
 
-    def _full_text(self, feed: Feed, item: FeedItem) -> tuple[list[tuple[str, str]] | None, str]:
+    def _full_text(self, feed: Feed, item: FeedItem) -> tuple[Page | None, str]:
+        """The item's page, extracted, when it has more text than the feed; else why not."""
         page = self.client.get(item.url, {"Accept": "text/html,application/xhtml+xml"},
                                PAGE_BYTES, feed.user_agent)  # fmt: skip
         if page.error:
@@ -201,7 +207,7 @@ class Fetcher:
             return None, "no article text in the page"
         if words <= item.words:
             return None, f"the page has no more text than the feed ({words} words)"
-        return extracted.blocks, ""
+        return extracted, ""
 
     # -- in the main thread: imports and the ledger ------------------------------------
 
