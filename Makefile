@@ -41,6 +41,7 @@ snapshots: $(DEV_STAMP)
 	$(BIN)/pytest -q tests/tui --snapshot-update
 
 bench: $(DEV_STAMP)
+	$(PIP_INSTALL) -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.run
 
 install: $(RUN_STAMP)

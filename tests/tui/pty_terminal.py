@@ -64,6 +64,19 @@ class Terminal:
         self._stream.feed(got)
         return got
 
+    def read_some(self, timeout: float) -> bytes:
+        """Whatever the app has written, waiting at most `timeout` seconds for a first byte."""
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            chunk = os.read(self.master, 1 << 16)
+        except OSError:
+            return b""
+        self.output += chunk
+        self._stream.feed(chunk)
+        return chunk
+
     def read_until(self, marker: bytes | str, timeout: float = 30.0) -> bool:
         """Read until `marker` is in the output (bytes) or on the screen (text)."""
         deadline = time.monotonic() + timeout

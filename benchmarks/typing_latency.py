@@ -1,0 +1,156 @@
+"""Keystroke to screen while typing a query: the real app on a pty at 120×40.
+
+The app is started on a library (a content folder and a warm data dir made
+by run.py), `/` focuses the search box, and a word is typed one key at a
+time, in two ways:
+
+- "wait": each key is sent once the previous prefix's results are on the
+  screen; the latency is from the key to the screen showing that prefix's
+  results (the status line reads `query “<prefix>” — N articles`);
+- "80 ms": a key every 80 ms, as a quick typist; each key's latency is to the
+  first screen showing results for its prefix or a longer one, and the last
+  key's to the final results.
+
+The word is typed twice per run: cold (just after start) and warm (after Esc
+Esc cleared it). The screen is read by pyte through the tests' pty driver, so
+the time includes painting and the terminal's output, as a person sees it.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.tui.pty_terminal import Terminal
+
+WORDS = ("construction", "regional factories")
+PACE = 0.08
+TIMEOUT = 20.0
+
+
+def _shown(terminal: Terminal) -> str | None:
+    """The query whose results the status line shows, once they are shown (no ⟳)."""
+    for line in terminal.screen.display[-3:]:
+        found = re.search(r"query “([^”]*)”\s+—\s+[\d,]+ articles?", line)
+        if found and "⟳" not in line:
+            return found.group(1)
+    return None
+
+
+def _wait_for(terminal: Terminal, done: Any, deadline: float) -> float | None:
+    while time.monotonic() < deadline:
+        if done():
+            return time.monotonic()
+        terminal.read_some(0.005)
+    return time.monotonic() if done() else None
+
+
+def type_waiting(terminal: Terminal, word: str) -> list[float]:
+    """Per key: ms from the key to its prefix's results on screen."""
+    latencies = []
+    for end in range(1, len(word) + 1):
+        prefix = word[:end]
+        sent = time.monotonic()
+        terminal.send(word[end - 1])
+        seen = _wait_for(terminal, lambda p=prefix: _shown(terminal) == p, sent + TIMEOUT)
+        if seen is not None:
+            latencies.append((seen - sent) * 1000)
+    return latencies
+
+
+def type_paced(terminal: Terminal, word: str) -> tuple[list[float], float | None]:
+    """Keys every PACE s: per key, ms to results for its prefix or a longer one; last key's."""
+    sent: list[float] = []
+    first_seen: dict[int, float] = {}
+    start = time.monotonic()
+    for end in range(1, len(word) + 1):
+        due = start + (end - 1) * PACE
+        while time.monotonic() < due:
+            terminal.read_some(max(0.0, min(0.005, due - time.monotonic())))
+            _note(terminal, word, first_seen)
+        sent.append(time.monotonic())
+        terminal.send(word[end - 1])
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline and len(word) not in first_seen:
+        terminal.read_some(0.005)
+        _note(terminal, word, first_seen)
+    per_key = []
+    for end in range(1, len(word) + 1):
+        later = [when for length, when in first_seen.items() if length >= end]
+        if later:
+            per_key.append((min(later) - sent[end - 1]) * 1000)
+    last = first_seen.get(len(word))
+    return per_key, (last - sent[-1]) * 1000 if last else None
+
+
+def _note(terminal: Terminal, word: str, first_seen: dict[int, float]) -> None:
+    shown = _shown(terminal)
+    if shown and word.startswith(shown) and len(shown) not in first_seen:
+        first_seen[len(shown)] = time.monotonic()
+
+
+def _clear(terminal: Terminal) -> None:
+    terminal.send("\x1b")
+    terminal.read(0.3)
+    terminal.send("/")
+    terminal.read(0.2)
+    terminal.send("\x15")  # Ctrl+U: empty the box
+    terminal.read(1.0)
+
+
+def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:
+    """Typing latencies for the library (p50/p95 in ms), cold and warm, both paces."""
+    names = ("wait_cold", "wait_warm", "paced_cold", "paced_warm", "last_cold", "last_warm")
+    results: dict[str, list[float]] = {name: [] for name in names}
+    for _run in range(runs):
+        for pace in ("wait", "paced"):
+            terminal = Terminal(data, "--content", str(corpus))
+            try:
+                terminal.read_until("articles", timeout=120)
+                terminal.read(1.0)
+                for word in WORDS:
+                    for phase in ("cold", "warm"):
+                        _clear(terminal)
+                        if pace == "wait":
+                            results[f"wait_{phase}"] += type_waiting(terminal, word)
+                        else:
+                            per_key, last = type_paced(terminal, word)
+                            results[f"paced_{phase}"] += per_key
+                            if last is not None:
+                                results[f"last_{phase}"].append(last)
+                terminal.send("\x1b")
+                terminal.send("q")
+                terminal.exit_code()
+            finally:
+                terminal.close()
+    summary: dict[str, Any] = {}
+    for name, values in results.items():
+        if values:
+            summary[f"{name}_p50_ms"] = round(statistics.median(values), 1)
+            summary[f"{name}_p95_ms"] = round(_p95(values), 1)
+    waited = results["wait_cold"] + results["wait_warm"]
+    paced_last = results["last_cold"] + results["last_warm"]
+    summary["typing_p50_ms"] = round(statistics.median(waited), 1) if waited else None
+    summary["typing_p95_ms"] = round(_p95(waited), 1) if waited else None
+    summary["last_key_p95_ms"] = round(_p95(paced_last), 1) if paced_last else None
+    return summary
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.corpus, args.data, args.runs), indent=1))
