@@ -41,7 +41,6 @@ snapshots: $(DEV_STAMP)
 	$(BIN)/pytest -q tests/tui --snapshot-update
 
 bench: $(DEV_STAMP)
-	$(PIP_INSTALL) -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.run
 
 install: $(RUN_STAMP)
@@ -54,7 +53,7 @@ $(RUN_STAMP): $(BIN)/python pyproject.toml constraints.txt
 	touch $@
 
 $(DEV_STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(PIP_INSTALL) -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev,bench]'
 	touch $@ $(RUN_STAMP)
 
 clean:

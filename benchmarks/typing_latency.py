@@ -93,12 +93,19 @@ def _note(terminal: Terminal, word: str, first_seen: dict[int, float]) -> None:
 
 
 def _clear(terminal: Terminal) -> None:
+    """An empty search box with the focus, once the screen shows no query's results."""
     terminal.send("\x1b")
     terminal.read(0.3)
     terminal.send("/")
     terminal.read(0.2)
     terminal.send("\x15")  # Ctrl+U: empty the box
-    terminal.read(1.0)
+    _wait_for(terminal, lambda: _shown(terminal) is None and _browsing(terminal),
+              time.monotonic() + TIMEOUT)  # fmt: skip
+    terminal.read(0.5)
+
+
+def _browsing(terminal: Terminal) -> bool:
+    return any("All articles" in line and "⟳" not in line for line in terminal.screen.display[-3:])
 
 
 def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:

@@ -288,10 +288,16 @@ async def test_typing_shows_results_at_every_letter_after_the_second(
 ) -> None:
     pilot = running_app
     await pilot.press("slash")
-    for typed in ("g", "gr", "gre", "gree", "greenh"):
+    for typed in ("g", "gr", "gre", "gree", "green", "greenh"):
         await pilot.press(typed[-1])
-        if len(typed) >= 2:
-            await wait_until(pilot, lambda: "sinuiju-greenhouse" in listed_ids(pilot))
+        if len(typed) >= 2:  # this prefix's own results, not the last prefix's still shown
+
+            def shown(typed: str = typed) -> bool:
+                result = main_screen(pilot).search.result
+                found = "sinuiju-greenhouse" in listed_ids(pilot)
+                return found and result is not None and result.query == typed
+
+            await wait_until(pilot, shown)
     await pilot.press("enter")
     await settle(pilot)
     assert listed_ids(pilot) == []  # Enter: the query is finished, and "greenh" is no word

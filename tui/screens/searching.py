@@ -2,21 +2,24 @@
 
 `SearchFlow` is held by the main screen, which forwards the search messages
 to it. One keystroke in the search box, hop by hop: `Input.Changed` →
-(debounce) → `run` starts a search worker with a `SearchRequest` and the
-open article → `tasks.search` runs `Workspace.search` (the query parsed
-once) and finds the result's terms in the open article → `SearchFinished`
-→ `finished` updates the list, facets, status line and the Reader's
-highlights. No hop goes back to a worker.
+`typed` → `run` starts a search worker with a `SearchRequest` and the
+open article (at once when no search for an earlier prefix is running;
+else when it ends, for the query as it is then: keys typed meanwhile are
+folded into one search, never queued one by one) → `tasks.search` runs
+`Workspace.search` (the query parsed once) and finds the result's terms
+in the open article → `SearchFinished` → `finished` updates the list,
+facets, status line and the Reader's highlights. No hop goes back to a
+worker.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable
 from functools import partial
 
 from textual.screen import Screen
-from textual.timer import Timer
 
 from index import SearchRequest
 from index.models import Article, QueryTerms, SearchHit, SearchResult
@@ -28,8 +31,11 @@ from ..widgets.facets import SourcesPane, ThemesPane, WhenWherePane
 from ..widgets.reader import ArticleView
 from .host import Host
 
-PAGE = 50
-DEBOUNCE = 0.15
+STALE_TYPING = 2.0
+"""Seconds after which a typing search that never answered no longer holds the next one back."""
+PAGE = 25
+"""Hits of a first page (with snippets): two screens at 120×40; more load as the cursor nears
+the end."""
 
 
 class SearchFlow:
@@ -48,21 +54,34 @@ class SearchFlow:
         self._typing = False
         self._held = -1
         self._request = 0
-        self._debounce: Timer | None = None
+        self._typing_request: int | None = None
+        """The search for a prefix being typed that is still running."""
+        self._retype = False
+        """The query changed while that search ran: search again when it ends."""
+        self._typing_started = 0.0
 
     def typed(self) -> None:
-        """The query changed: search once the typing pauses, the last word as a prefix."""
+        """The query changed: search it now (last word as a prefix), or after the one running."""
         self.related_to = None
         self.literal = False
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.screen.set_timer(DEBOUNCE, partial(self.run, typing=True))
+        stale = time.monotonic() - self._typing_started > STALE_TYPING
+        if self._typing_request is None or stale:
+            self.run(typing=True)
+        else:
+            self._retype = True
+
+    def _typing_ended(self, request: int) -> None:
+        """A search ended: if it was the typing one and keys came meanwhile, search again."""
+        if request != self._typing_request:
+            return
+        self._typing_request = None
+        if self._retype:
+            self._retype = False
+            self.run(typing=True)
 
     def submitted(self) -> None:
         """Enter in the box: the query is complete; search it as it is (last word exact)."""
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        self._retype = False
         if self._typing or self.result is None or self.result.query != self.host.state.query:
             self.run()
             self._hold_keys()
@@ -92,6 +111,8 @@ class SearchFlow:
         if self.host.index_ready:
             self._request += 1
             self._typing = typing
+            self._typing_request = self._request if typing else None
+            self._typing_started = time.monotonic()
             request = self.request_for(typing=typing)
             work = partial(tasks.search, self.host.workspace, request, self._request,
                            self.host.open_article)  # fmt: skip
@@ -123,6 +144,8 @@ class SearchFlow:
         return result.terms if result is not None and result.query == query else None
 
     def finished(self, message: SearchFinished) -> None:
+        if not message.append:
+            self.screen.call_later(self._typing_ended, message.request)  # after it is shown
         if message.request >= self._held:
             self._release_keys()
         if message.request != self._request or self.related_to is not None:
@@ -148,6 +171,7 @@ class SearchFlow:
             host.results_shown()
 
     def failed(self, message: SearchFailed) -> None:
+        self._typing_ended(message.request)
         self._release_keys()
         if message.request != self._request:
             return
