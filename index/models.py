@@ -121,6 +121,30 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Story:
+    """One event's articles, across sources and days (see `engine.stories`)."""
+
+    id: str
+    """The id of its first article."""
+    title: str
+    """The first article's headline."""
+    articles: tuple[SearchHit, ...]
+    """In date order (undated last)."""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(hit.source for hit in self.articles))
+
+    @property
+    def first(self) -> date | None:
+        return min((h.published for h in self.articles if h.published), default=None)
+
+    @property
+    def last(self) -> date | None:
+        return max((h.published for h in self.articles if h.published), default=None)
+
+
+@dataclass(frozen=True)
 class Facets:
     """Article counts per source, theme and year for a whole result set.
 

@@ -87,6 +87,11 @@ class DataPaths:
         return self.root / "fetch.lock"
 
     @property
+    def stories_cache(self) -> Path:
+        """Each article's signature for grouping stories, by text digest; a cache."""
+        return self.root / "stories-cache.json"
+
+    @property
     def notes_dir(self) -> Path:
         """The user's annotations, one YAML file per article."""
         return self.root / "notes"

@@ -8,6 +8,7 @@ to date, `search()`, `related()` and `article()` answer questions.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -46,6 +47,7 @@ from .models import (
     SearchRequest,
     SearchResult,
     Source,
+    Story,
     Theme,
 )
 from .paths import DataPaths, resolve_paths
@@ -213,6 +215,28 @@ class Workspace:
     def same_story(self, article_id: str) -> tuple[SearchHit, ...]:
         """The other articles telling the story of this one (republished or revised copies)."""
         return self.engine().same_story(article_id)
+
+    def stories(self, theme: str | None = None, since: dt.date | None = None) -> list[Story]:
+        """The stories told by two articles or more, newest first; in `theme`, since `since`.
+
+        A story is in a theme when one of its articles is.
+        """
+        from .engine.stories import SignatureCache
+
+        cache = SignatureCache((self._session or self.data).stories_cache)
+        found = self.engine().stories(cache)
+        if theme is not None:
+            if theme not in self.themes:
+                raise QueryError(f"unknown theme {theme!r}")
+            found = [s for s in found if any(theme in hit.themes for hit in s.articles)]
+        if since is not None:
+            found = [s for s in found if s.last is not None and s.last >= since]
+        return found
+
+    def story_of(self, article_id: str) -> Story | None:
+        """The story an article is part of, if it is part of one."""
+        return next((s for s in self.stories() if any(h.id == article_id for h in s.articles)),
+                    None)  # fmt: skip
 
     def themes_of(self, article_id: str) -> tuple[str, ...]:
         """The themes an article is in, as searches see them."""

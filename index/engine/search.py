@@ -26,7 +26,16 @@ from whoosh.searching import Searcher
 
 from ..access import check_index_dir
 from ..errors import QueryError
-from ..models import SORTS, Facets, QueryTerms, SearchHit, SearchRequest, SearchResult, Snippet
+from ..models import (
+    SORTS,
+    Facets,
+    QueryTerms,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    Snippet,
+    Story,
+)
 from . import highlight
 from .analysis import normalise_name
 from .facets import FacetSets, build_facet_sets
@@ -35,6 +44,7 @@ from .fast.ranking import matching_docs, ranked_by_terms
 from .lexer import is_plain_word, lexemes
 from .query import QueryParser
 from .spelling import suggest_query
+from .stories import SignatureCache, find_stories
 
 SUGGEST_MARGIN = 3
 """A correction is offered when it finds twice as many articles, and at least this many more."""
@@ -205,6 +215,16 @@ class SearchEngine:
             hits = [self._hit(other, 0.0, self._searcher.stored_fields(other), ())
                     for other in sorted(story or ()) if other != docnum]  # fmt: skip
             return tuple(sorted(hits, key=lambda h: (h.published or dt.date.max, h.id)))
+
+    def stories(self, cache: SignatureCache) -> list[Story]:
+        """Every story of the index (see `engine.stories`), newest first."""
+        with self._lock:
+            found = []
+            for docnums in find_stories(self._searcher, cache):
+                hits = [self._hit(d, 0.0, self._searcher.stored_fields(d), ()) for d in docnums]
+                hits.sort(key=lambda h: (h.published or dt.date.max, h.id))
+                found.append(Story(hits[0].id, hits[0].title, tuple(hits)))
+            return sorted(found, key=lambda s: (s.last or dt.date.min, s.id), reverse=True)
 
     def stored(self, article_id: str) -> dict[str, Any] | None:
         """The stored fields of one article, or None when it is not indexed."""

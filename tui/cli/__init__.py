@@ -21,6 +21,7 @@ from .importing import cmd_import
 from .notes import cmd_export, cmd_notes
 from .output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .reading import SEARCH_HELP, cmd_index, cmd_search, cmd_show, cmd_sources, cmd_themes
+from .stories import add_story_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.set_defaults(command="import", handler=cmd_import)
 
     add_feed_commands(commands, common)
+    add_story_commands(commands, common)
 
     notes = commands.add_parser("notes", parents=[common], help="list your annotations")
     notes.add_argument("--article", metavar="ID", help="only this article's annotations")

@@ -98,6 +98,16 @@ def cmd_show(workspace: Workspace, args: argparse.Namespace, out: Console, err: 
         return EXIT_FAILED
     article = loaded.article
     out.print(article_renderable(article, workspace.source(article.source), workspace.themes))
+    story = workspace.story_of(article.id)
+    if story is not None:
+        others = [hit for hit in story.articles if hit.id != article.id]
+        sources = [workspace.source(s).name for s in story.sources if s != article.source]
+        also = f"Also covered by {', '.join(sources)}" if sources else "Same story"
+        out.print(Text(f"\n{also} (`briefing stories`):", style="bold"))
+        for hit in others:
+            source = workspace.source(hit.source)
+            out.print(Text(f"  {format_date(hit.published)}  {source.label} ({source.grade})  "
+                           f"{hit.title}  [{hit.id}]"))  # fmt: skip
     return EXIT_OK
 
 

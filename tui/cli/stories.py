@@ -1,0 +1,87 @@
+"""`briefing stories`: one event's coverage across sources; `briefing emerging`: what is rising."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from rich.console import Console
+from rich.text import Text
+
+from index import Workspace
+from index.models import Story
+
+from ..render import format_date
+from .output import EXIT_OK, ensure_index, plural
+
+
+def cmd_stories(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
+    ensure_index(workspace, err)
+    stories = workspace.stories(args.theme, args.since)
+    if args.json:
+        print(json.dumps([story_json(story, workspace) for story in stories],
+                         ensure_ascii=False, indent=2))  # fmt: skip
+        return EXIT_OK
+    if not stories:
+        out.print(Text("No story is told by two articles or more here."))
+        return EXIT_OK
+    count = len(stories)
+    out.print(Text(f"{count} stor{'y' if count == 1 else 'ies'}", style="bold"))
+    for story in stories[: args.limit]:
+        out.print()
+        out.print(story_lines(story, workspace))
+    if len(stories) > args.limit:
+        out.print(Text(f"\n…and {len(stories) - args.limit} more (--limit, --json)", style="dim"))
+    return EXIT_OK
+
+
+def story_lines(story: Story, workspace: Workspace) -> Text:
+    """A story's headline, span and sources, then one line per article."""
+    span = _span(story)
+    text = Text(story.title, style="bold")
+    names = ", ".join(workspace.source(s).name for s in story.sources)
+    text.append(f"\n{span} · {plural(len(story.articles))} · {names}", style="dim")
+    for hit in story.articles:
+        source = workspace.source(hit.source)
+        text.append(f"\n  {format_date(hit.published)}  {source.label} ({source.grade})  ")
+        text.append(hit.title)
+        text.append(f"  [{hit.id}]", style="dim")
+    return text
+
+
+def story_json(story: Story, workspace: Workspace) -> dict[str, object]:
+    return {
+        "id": story.id, "title": story.title,
+        "first": story.first.isoformat() if story.first else None,
+        "last": story.last.isoformat() if story.last else None,
+        "sources": list(story.sources),
+        "articles": [{"id": hit.id, "title": hit.title, "source": hit.source,
+                      "grade": workspace.source(hit.source).grade,
+                      "published": hit.published.isoformat() if hit.published else None}
+                     for hit in story.articles],
+    }  # fmt: skip
+
+
+def _span(story: Story) -> str:
+    if story.first is None:
+        return "undated"
+    if story.first == story.last or story.last is None:
+        return story.first.isoformat()
+    return f"{story.first.isoformat()} – {story.last.isoformat()}"
+
+
+def add_story_commands(
+    commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+) -> None:
+    stories = commands.add_parser(
+        "stories", parents=[common], help="events told by several articles, across sources",
+        description="Group the articles that report one event (across sources and a few days; "
+        "copies found on import are the strongest link) and list the stories, newest first.",
+    )  # fmt: skip
+    stories.add_argument("--theme", help="only stories with an article in this theme id")
+    stories.add_argument("--since", type=dt.date.fromisoformat, metavar="DATE",
+                         help="only stories whose last article is on or after DATE")  # fmt: skip
+    stories.add_argument("--limit", type=int, default=30, help="stories to print (default 30)")
+    stories.add_argument("--json", action="store_true", help="print JSON (every story)")
+    stories.set_defaults(command="stories", handler=cmd_stories)
