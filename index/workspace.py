@@ -57,6 +57,7 @@ from .userdata.curation import Curation, slug_id
 from .userdata.notes import NotesStore, new_annotation
 
 if TYPE_CHECKING:
+    from .engine.emerging import Emerging
     from .feeds.fetcher import FetchProgress, FetchReport
     from .feeds.following import Following
     from .feeds.http import PoliteClient
@@ -232,6 +233,16 @@ class Workspace:
         if since is not None:
             found = [s for s in found if s.last is not None and s.last >= since]
         return found
+
+    def emerging(self, days: int = 14, until: dt.date | None = None, baseline_days: int = 90,
+                 theme: str | None = None, query: str = "") -> list[Emerging]:  # fmt: skip
+        """What rose in the last `days` days up to `until` (today) against the `baseline_days`
+        before (see `engine.emerging`)."""
+        if theme is not None and theme not in self.themes:
+            raise QueryError(f"unknown theme {theme!r}")
+        if days < 1 or baseline_days < 1:
+            raise QueryError("--days and the baseline are whole days, at least 1")
+        return self.engine().emerging(until or dt.date.today(), days, baseline_days, theme, query)
 
     def story_of(self, article_id: str) -> Story | None:
         """The story an article is part of, if it is part of one."""

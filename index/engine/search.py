@@ -38,6 +38,7 @@ from ..models import (
 )
 from . import highlight
 from .analysis import normalise_name
+from .emerging import Emerging, emerging_terms
 from .facets import FacetSets, build_facet_sets
 from .fast.postings import PostingReader
 from .fast.ranking import matching_docs, ranked_by_terms
@@ -225,6 +226,19 @@ class SearchEngine:
                 hits.sort(key=lambda h: (h.published or dt.date.max, h.id))
                 found.append(Story(hits[0].id, hits[0].title, tuple(hits)))
             return sorted(found, key=lambda s: (s.last or dt.date.min, s.id), reverse=True)
+
+    def emerging(self, until: dt.date, days: int, baseline_days: int,
+                 theme: str | None = None, query: str = "") -> list[Emerging]:  # fmt: skip
+        """Rising words and names (see `engine.emerging`), in a theme or a query's results."""
+        with self._lock:
+            docs: set[int] | None = None
+            if query.strip():
+                docs = self._docs(self.parse(query))
+            if theme is not None:
+                members = self._facet_sets().themes.get(theme, set())
+                docs = members if docs is None else docs & members
+            keep = (lambda _d: True) if docs is None else docs.__contains__
+            return emerging_terms(self._searcher, until, days, baseline_days, keep)
 
     def stored(self, article_id: str) -> dict[str, Any] | None:
         """The stored fields of one article, or None when it is not indexed."""

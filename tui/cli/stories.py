@@ -71,6 +71,36 @@ def _span(story: Story) -> str:
     return f"{story.first.isoformat()} – {story.last.isoformat()}"
 
 
+def cmd_emerging(workspace: Workspace, args: argparse.Namespace, out: Console,
+                 err: Console) -> int:  # fmt: skip
+    ensure_index(workspace, err)
+    until = args.until or dt.date.today()
+    found = workspace.emerging(args.days, until, args.baseline, args.theme, args.query or "")
+    if args.json:
+        print(json.dumps([{"term": e.term, "kind": e.kind, "recent": e.recent,
+                           "baseline": e.baseline, "g2": e.score, "articles": list(e.articles)}
+                          for e in found], ensure_ascii=False, indent=2))  # fmt: skip
+        return EXIT_OK
+    start = until - dt.timedelta(days=args.days - 1)
+    out.print(
+        Text(
+            f"Rising from {start} to {until}, against the {args.baseline} days before "
+            "(articles with the term, now / before; G², log-likelihood):",
+            style="bold",
+        )
+    )
+    if not found:
+        out.print(Text("Nothing rose: no term is in 3 articles or more of the window and "
+                       "more often than before.", style="dim"))  # fmt: skip
+    for item in found:
+        out.print(Text(f"  {item.term:<36} {item.recent:>4} / {item.baseline:<5} "
+                       f"G² {item.score:>7.1f}"))  # fmt: skip
+    if found:
+        out.print(Text(f"\nbriefing search '\"{found[0].term}\"' shows the articles of a term.",
+                       style="dim"))  # fmt: skip
+    return EXIT_OK
+
+
 def add_story_commands(
     commands: argparse._SubParsersAction, common: argparse.ArgumentParser
 ) -> None:
@@ -85,3 +115,19 @@ def add_story_commands(
     stories.add_argument("--limit", type=int, default=30, help="stories to print (default 30)")
     stories.add_argument("--json", action="store_true", help="print JSON (every story)")
     stories.set_defaults(command="stories", handler=cmd_stories)
+
+    emerging = commands.add_parser(
+        "emerging", parents=[common], help="words and names rising in the last days",
+        description="The words and names in more articles of the last --days days (up to "
+        "--until, default today) than of the --baseline days before, by log-likelihood (G²); "
+        "a term must be in 3 articles of the window. Study an archive by naming its last day.",
+    )  # fmt: skip
+    emerging.add_argument("--theme", help="only articles in this theme id")
+    emerging.add_argument("--query", help="only articles matching this query")
+    emerging.add_argument("--days", type=int, default=14, help="the window (default 14)")
+    emerging.add_argument("--baseline", type=int, default=90, metavar="DAYS",
+                          help="the days before it compared with (default 90)")  # fmt: skip
+    emerging.add_argument("--until", type=dt.date.fromisoformat, metavar="DATE",
+                          help="the window's last day (default today)")  # fmt: skip
+    emerging.add_argument("--json", action="store_true", help="print JSON")
+    emerging.set_defaults(command="emerging", handler=cmd_emerging)
