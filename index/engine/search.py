@@ -40,6 +40,7 @@ from . import highlight
 from .analysis import normalise_name
 from .emerging import Emerging, emerging_terms
 from .facets import FacetSets, build_facet_sets
+from .fast.columns import live_docs, numeric_column
 from .fast.postings import PostingReader
 from .fast.ranking import matching_docs, ranked_by_terms
 from .lexer import is_plain_word, lexemes
@@ -68,6 +69,8 @@ class SearchEngine:
         self.parser = parser
         self._lock = threading.RLock()
         self._sets: FacetSets | None = None
+        self._building: tuple[set[int], list[int]] | None = None
+        """Every document and the dates, while the facet sets are being built."""
         self._matches: dict[str, set[int]] = {}
         self._parsed: OrderedDict[str, wq.Query] = OrderedDict()
         self._by_id: dict[str, set[int]] = {}
@@ -280,9 +283,13 @@ class SearchEngine:
         return found
 
     def _every(self) -> set[int]:
+        if self._sets is None and self._building is not None:
+            return self._building[0]
         return self._facet_sets().every
 
     def _days(self) -> list[int]:
+        if self._sets is None and self._building is not None:
+            return self._building[1]
         return self._facet_sets().days
 
     @property
@@ -305,7 +312,15 @@ class SearchEngine:
 
     def _facet_sets(self) -> FacetSets:
         if self._sets is None:
-            self._sets = build_facet_sets(self._searcher, self.parser, self._docs, self._index_dir)
+            # Theme queries run while the sets are built may need every document and the
+            # dates (NOT, date ranges): they get these, never a second build of the sets.
+            self._building = (live_docs(self._searcher), numeric_column(self._searcher, "day"))
+            try:
+                self._sets = build_facet_sets(
+                    self._searcher, self.parser, self._docs, self._index_dir
+                )
+            finally:
+                self._building = None
         return self._sets
 
     def _page(
