@@ -53,6 +53,7 @@ class BriefingCommands(Provider):
             ("next match", partial(screen.action_match, 1), "In the open article (n)"),
             ("previous match", partial(screen.action_match, -1), "In the open article (N)"),
             ("fetch feeds", screen.action_fetch, "What is new in the feeds you follow (f)"),
+            ("story of the open article", screen.action_story, "Its sources side by side (S)"),
             ("update the index", screen.sync_index, "Re-read changed content now"),
             ("export: briefing", screen.action_export, "Markdown of your annotated articles (e)"),
             ("notes: every annotation", screen.notes_mode_toggled, "Or this article's (t)"),

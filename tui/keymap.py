@@ -21,6 +21,7 @@ from .dialogs.curation import GradeDialog
 from .dialogs.export_path import ExportPath
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .screens.story import StoryColumn, StoryScreen
 from .widgets.article_list import ArticleList
 from .widgets.facets import FacetPane, SourcesPane, ThemesPane
 from .widgets.notes import NotesFilter, NotesList
@@ -31,7 +32,7 @@ from .widgets.search_box import SearchBox
 BOUND: tuple[type[DOMNode], ...] = (
     BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, SourcesPane,
     ThemesPane, ArticleView, NotesList, NotesFilter, AnnotationEditor, Confirm, ExportPath,
-    GradeDialog, HelpScreen,
+    GradeDialog, HelpScreen, StoryScreen, StoryColumn,
 )  # fmt: skip
 """Every class whose bindings the help screen documents."""
 KEY_NAMES = {
@@ -69,6 +70,7 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Export a Markdown briefing of your annotated articles (current filters)", "export"),
         _e("Fetch the feeds you follow, in the background (new articles are marked new)",
            "fetch"),
+        _e("The open article's story: every source's article side by side", "story"),
         _e("Leave related articles; clear the query", "escape"),
         _e("Accept the suggested correction (“did you mean…”)", "suggestion.accept"),
         _e("Show what the query as typed finds, not its correction's results",
@@ -121,6 +123,12 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
     ("Dialogs", [
         _e("Yes / no", "confirm.yes", "confirm.no"),
         _e("Cancel the export", "export.cancel"),
+    ]),
+    ("Story (side by side)", [
+        _e("Next / previous article", "story.next", "story.previous"),
+        _e("Scroll the article", "story.down", "story.up", "story.page_down"),
+        _e("Open it in the Reader (to annotate it)", "story.open"),
+        _e("Back to the reading room", "story.close"),
     ]),
     ("This help", [
         _e("Scroll", "help.down", "help.up"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from index import ReadingState, SyncReport
-from index.models import Annotation, Article, ArticleNotes, SearchHit, SearchResult
+from index.models import Annotation, Article, ArticleNotes, SearchHit, SearchResult, Story
 
 if TYPE_CHECKING:
     from index import FetchReport, FetchStatus
@@ -185,3 +185,11 @@ class FetchFailed(Message):
     """A fetch could not run (another one is running, feeds.yaml cannot be read…)."""
 
     message: str
+
+
+@dataclass
+class StoryFound(Message):
+    """The story of the open article, with its articles (loaded), to show side by side."""
+
+    story: Story
+    articles: list[Article]

@@ -47,6 +47,7 @@ from .messages import (
     RelatedFound,
     SearchFailed,
     SearchFinished,
+    StoryFound,
 )
 
 PROGRESS_EVERY = 0.1
@@ -142,6 +143,20 @@ def fetch_feeds(workspace: Workspace, post: Callable[[Message], object]) -> Fetc
     except OSError as error:
         return FetchFailed(f"fetch failed: {error}")
     return FetchDone(report)
+
+
+def story_of(workspace: Workspace, article_id: str) -> StoryFound | str:
+    """The story of an article with its articles loaded, or why there is none to show."""
+    try:
+        story = workspace.story_of(article_id)
+    except BriefingError as error:
+        return error.advice
+    if story is None:
+        return "This article is not part of a story: no other article reports its event."
+    articles = [a for hit in story.articles if (a := workspace.article(hit.id)) is not None]
+    if len(articles) < 2:
+        return "The story's other articles cannot be read now."
+    return StoryFound(story, articles)
 
 
 def load_notes(workspace: Workspace, article: Article, reveal: str | None = None) -> NotesLoaded:

@@ -50,6 +50,7 @@ from ..messages import (
     SearchFailed,
     SearchFinished,
     StateSaved,
+    StoryFound,
     ThemeEditRequested,
     ThemeMembershipToggled,
 )
@@ -66,6 +67,7 @@ from .fetching import FetchFlow
 from .indexing import IndexFlow
 from .reading_state import StateKeeper
 from .searching import SearchFlow
+from .story import StoryScreen
 
 CYCLE = ("search", *PANES)
 
@@ -89,6 +91,7 @@ class MainScreen(Screen[None]):
         Binding("N", "match(-1)", "Previous match", show=False, id="match.previous"),
         Binding("e", "export", "Export", show=False, id="export"),
         Binding("f", "fetch", "Fetch", show=False, id="fetch"),  # the footer is full at 80
+        Binding("S", "story", "Story", show=False, id="story"),
         Binding("ctrl+y", "accept_suggestion", "Did you mean", show=False, id="suggestion.accept"),
         Binding("ctrl+l", "literal", "As typed", show=False, id="suggestion.literal"),
         Binding("escape", "escape", "Clear query", show=False, id="escape"),
@@ -240,6 +243,42 @@ class MainScreen(Screen[None]):
 
     def new_articles(self) -> dict[str, str]:
         return self.fetching.unread_new(self.state.read)
+
+    def action_story(self) -> None:
+        """The open article's story, its sources side by side (see StoryScreen)."""
+        article = self.open_article
+        if article is None:
+            self.tell("Open an article first (Enter in Articles).", severity="warning")
+            return
+        self.activity = "finding the story…"
+        self.refresh_status()
+
+        def work() -> Message | None:
+            found = tasks.story_of(self.workspace, article.id)
+            if isinstance(found, str):
+                self.app.call_from_thread(self._story_missing, found)
+                return None
+            return found
+
+        self.in_thread("story", work, True)
+
+    def _story_missing(self, reason: str) -> None:
+        self.activity = ""
+        self.refresh_status()
+        self.tell(reason, timeout=5)
+
+    @on(StoryFound)
+    def story_found(self, message: StoryFound) -> None:
+        self.activity = ""
+        self.refresh_status()
+
+        def chosen(article_id: str | None) -> None:
+            if article_id:
+                self.open_article_by_id(article_id)
+
+        current = self.open_article.id if self.open_article else ""
+        screen = StoryScreen(message.story, message.articles, self.workspace, current)
+        self.app.push_screen(screen, chosen)
 
     def action_fetch(self) -> None:
         """Fetch the feeds in the background (see FetchFlow)."""

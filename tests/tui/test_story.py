@@ -1,0 +1,85 @@
+"""A story side by side: both sources' reports next to one another, and annotating from there."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from textual.pilot import Pilot
+
+from index.paths import DataPaths
+from tui.screens.story import StoryColumn, StoryScreen
+from tui.widgets.reader import ArticleView
+
+from ..unit.test_stories import DATA, write_reports
+from .conftest import AppFactory, main_screen, notifications, search_and_open, settle, wait_until
+
+
+def stories_content(tmp_path: Path) -> Path:
+    content = tmp_path / "stories-content"
+    shutil.copytree(DATA / "stories", content)
+    write_reports(content)
+    return content
+
+
+async def open_story(pilot: Pilot[None]) -> StoryScreen:
+    await search_and_open(pilot, "Sariwon", "wire-greenhouse")
+    await pilot.press("S")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, StoryScreen), tries=200)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StoryScreen)
+    return screen
+
+
+async def test_a_story_shows_its_sources_side_by_side_and_opens_one_to_annotate(
+    make_app: AppFactory, tmp_path: Path, data_paths: DataPaths
+) -> None:
+    app = make_app(stories_content(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_story(pilot)
+        head = str(screen.query_one("#story-head").render())
+        assert "2 articles · State Wire, Test News" in head and "Sariwon" in head
+        columns = list(screen.query(StoryColumn))
+        assert [c.display for c in columns] == [True, True]  # side by side at 120 columns
+        assert [c.border_title for c in columns] == [
+            "State Wire (D) · 2026-11-19", "Test News (C) · 2026-11-20"]  # fmt: skip
+        assert pilot.app.focused is columns[0]
+        await pilot.press("right_square_bracket", "enter")
+        await settle(pilot)
+        reader = main_screen(pilot).query_one("#reader", ArticleView)
+        assert reader.article is not None and reader.article.id == "news-greenhouse-farm"
+        await pilot.press("a")
+        await settle(pilot, 1)
+        await pilot.press(*"Prices double in winter, says a trader", "ctrl+s")
+        await settle(pilot)
+    notes = yaml.safe_load((data_paths.notes_dir / "news-greenhouse-farm.yaml").read_text())
+    assert notes["annotations"][0]["note"] == "Prices double in winter, says a trader"
+
+
+async def test_at_80_columns_one_article_at_a_time(make_app: AppFactory, tmp_path: Path) -> None:
+    app = make_app(stories_content(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_story(pilot)
+        columns = list(screen.query(StoryColumn))
+        assert [c.display for c in columns] == [True, False]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert [c.display for c in columns] == [False, True]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, StoryScreen)
+
+
+async def test_an_article_without_a_story_says_so(make_app: AppFactory, tmp_path: Path) -> None:
+    app = make_app(stories_content(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_and_open(pilot, "Kilju", "news-rail-repairs")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: any("not part of a story" in n
+                                            for n in notifications(pilot)), tries=200)  # fmt: skip
+        assert not isinstance(pilot.app.screen, StoryScreen)
