@@ -4,8 +4,11 @@ The Markdown briefing opens with its title and date, then goes theme by theme
 (in `themes.yaml` order): each article once, under the first of its themes,
 with its source and grade, date and summary, then the user's highlights as
 block quotes in reading order with their notes beneath. Articles in no theme
-come last. By default only annotated articles are included; `include_all`
-adds every article that matches the filters.
+come last. Articles that report one event (`engine.stories`) are grouped
+under it: "Story: …" with every source that reported it, its grade and date,
+then each exported article of the story with its highlights and notes. By
+default only annotated articles are included; `include_all` adds every
+article that matches the filters.
 
 The JSON-LD export is an AnnotationCollection of W3C Web Annotations, each
 targeting its article with a TextQuoteSelector and a TextPositionSelector.
@@ -17,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .models import Anchored, Article, ArticleNotes, SearchHit, SearchRequest
+from .models import Anchored, Article, ArticleNotes, SearchHit, SearchRequest, Story
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -93,11 +96,34 @@ def briefing_markdown(
     if not sections:
         lines.append("No annotated articles match. Annotate passages with `a` in the reader,")
         lines.append("or export every matching article with `--all`.")
+    story_of = {hit.id: story for story in workspace.stories() for hit in story.articles}
     for name, items in sections:
         lines += [f"## {name}", ""]
+        told: set[str] = set()
         for entry in items:
-            lines += _article_markdown(workspace, entry, name)
+            story = story_of.get(entry.article.id)
+            if story is None:
+                lines += _article_markdown(workspace, entry, name)
+            elif story.id not in told:
+                told.add(story.id)
+                members = [e for e in items if story_of.get(e.article.id) is story]
+                lines += _story_markdown(workspace, story, members, name)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _story_markdown(
+    workspace: Workspace, story: Story, entries: list[_Entry], section: str
+) -> list[str]:
+    """One event: who reported it, when, with what grade; then each exported article."""
+    lines = [f"### Story: {_one_line(story.title)}", ""]
+    for hit in story.articles:
+        source = workspace.source(hit.source)
+        date = hit.published.isoformat() if hit.published else "undated"
+        lines.append(f"- {source.name} (grade {source.grade}), {date}: {_one_line(hit.title)}")
+    lines.append("")
+    for entry in entries:
+        lines += _article_markdown(workspace, entry, section, level="####")
+    return lines
 
 
 def _describe(
@@ -112,7 +138,9 @@ def _describe(
     return " · ".join(parts)
 
 
-def _article_markdown(workspace: Workspace, entry: _Entry, section: str) -> list[str]:
+def _article_markdown(
+    workspace: Workspace, entry: _Entry, section: str, level: str = "###"
+) -> list[str]:
     article = entry.article
     source = workspace.source(article.source)
     date = article.published.isoformat() if article.published else "undated"
@@ -121,7 +149,7 @@ def _article_markdown(workspace: Workspace, entry: _Entry, section: str) -> list
         meta.append(article.kind)
     if article.url:
         meta.append(article.url)
-    lines = [f"### {_one_line(article.title)}", "", " · ".join(meta)]
+    lines = [f"{level} {_one_line(article.title)}", "", " · ".join(meta)]
     also = [
         workspace.themes[t].name
         for t in entry.hit.themes

@@ -207,7 +207,7 @@ class SignatureCache:
 def find_stories(searcher: Any, cache: SignatureCache) -> list[list[int]]:
     """The stories of the whole index (document numbers, in no order), caching signatures."""
     reader = searcher.reader()
-    total = max(1, reader.doc_count())
+    total = max(1, reader.doc_count_all())  # as doc_frequency, which counts deleted documents
     analyzer = searcher.schema["body"].analyzer
     idfs: dict[str, float] = {}
 

@@ -107,3 +107,20 @@ def test_kcna_pairs_judged_by_reading(kcna_library: Workspace) -> None:
     pairs = f"{len(judged['same'])} same-event and {len(judged['different'])} different-event"
     print(f"stories on {pairs} KCNA pairs: precision {precision:.2f}, recall {recall:.2f}")
     assert precision >= 0.8 and recall >= 0.8
+
+
+def test_the_briefing_export_groups_a_storys_articles_under_it(briefing: Workspace) -> None:
+    from index import ExportFilters, briefing_markdown
+
+    for article_id, note in (("wire-greenhouse", "State media: all year round."),
+                             ("news-greenhouse-farm", "A trader doubts the supply.")):  # fmt: skip
+        article = briefing.article(article_id)
+        assert article is not None
+        briefing.annotate(article, None, note, ())
+    text = briefing_markdown(briefing, ExportFilters())
+    story = text.index("### Story: Modern Greenhouse Farm Inaugurated in North Hwanghae Province")
+    told = text[story:]
+    assert "- State Wire (grade D), 2026-11-19: Modern Greenhouse Farm" in told
+    assert "- Test News (grade C), 2026-11-20: Greenhouse farm opens" in told
+    assert told.index("#### Modern Greenhouse") < told.index("State media: all year round.")
+    assert told.index("#### Greenhouse farm opens") < told.index("A trader doubts the supply.")
