@@ -121,6 +121,22 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    """Articles per period (day, week or month), by source, for a query and its filters."""
+
+    unit: str
+    """ "day", "week" (starting on Monday) or "month"."""
+    periods: tuple[date, ...]
+    """The first day of each period, oldest first, with none left out."""
+    counts: dict[str, tuple[int, ...]]
+    """Per source, its articles in each period."""
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return tuple(map(sum, zip(*self.counts.values(), strict=True))) if self.counts else ()
+
+
+@dataclass(frozen=True)
 class Story:
     """One event's articles, across sources and days (see `engine.stories`)."""
 

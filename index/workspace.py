@@ -25,6 +25,7 @@ from .engine.indexer import Indexer, Progress, SyncReport
 from .engine.query import QueryParser
 from .engine.schema import build_schema
 from .engine.search import SearchEngine
+from .engine.timeline import make_timeline
 from .engine.variants import VariantExpander
 from .errors import (
     BriefingError,
@@ -49,6 +50,7 @@ from .models import (
     Source,
     Story,
     Theme,
+    Timeline,
 )
 from .paths import DataPaths, resolve_paths
 from .storage import file_lock, remove_stale_temp_files
@@ -243,6 +245,14 @@ class Workspace:
         if days < 1 or baseline_days < 1:
             raise QueryError("--days and the baseline are whole days, at least 1")
         return self.engine().emerging(until or dt.date.today(), days, baseline_days, theme, query)
+
+    def timeline(self, request: SearchRequest, unit: str | None = None,
+                 periods: int = 60) -> Timeline:  # fmt: skip
+        """The request's articles per day, week or month, by source (see `engine.timeline`).
+
+        Without a `unit`, the finest that shows the whole span in at most `periods`.
+        """
+        return make_timeline(self.engine().dated_sources(request), unit, periods)
 
     def story_of(self, article_id: str) -> Story | None:
         """The story an article is part of, if it is part of one."""

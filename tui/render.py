@@ -7,14 +7,14 @@ as console markup, so `[bold]` or `[link=…]` in an article shows literally.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 
 from index import Block, parse_body
-from index.models import Article, SearchHit, Snippet, Source, Theme
+from index.models import Article, SearchHit, Snippet, Source, Theme, Timeline
 
 if TYPE_CHECKING:
     from index import FetchStatus
@@ -157,3 +157,58 @@ def story_line(hit: SearchHit, source: Source) -> str:
 def fetch_line(status: FetchStatus) -> str:
     """ "fetching 3/12 feeds · 27 new": a fetch's progress, in the app and on the command line."""
     return f"fetching {status.done}/{status.total} feeds · {status.new} new"
+
+
+BARS = " ▁▂▃▄▅▆▇█"
+LABEL_WIDTH = 14
+
+
+def timeline_chart(
+    timeline: Timeline, label_of: Callable[[str], str], width: int = 80, rows: int = 5
+) -> Text:
+    """Articles per period as bars, a row per source (the rest as "others"), dates beneath.
+
+    Adjacent periods are summed when there are more than the width holds; the
+    bars share one scale, so sources compare; the axis names the first, a
+    middle and the last period.
+    """
+    if not timeline.periods:
+        return Text("No dated articles.", style="dim")
+    room = max(10, width - LABEL_WIDTH - 2)
+    step = -(-len(timeline.periods) // room)
+    starts = timeline.periods[::step]
+
+    def binned(counts: Sequence[int]) -> list[int]:
+        return [sum(counts[i:i + step]) for i in range(0, len(counts), step)]  # fmt: skip
+
+    sources = list(timeline.counts)
+    shown = sources if len(sources) <= rows else sources[: rows - 1]
+    lines = [(label_of(s), binned(timeline.counts[s])) for s in shown]
+    rest = [timeline.counts[s] for s in sources if s not in shown]
+    if rest:
+        lines.append(("others", binned([sum(c) for c in zip(*rest, strict=True)])))
+    peak = max(max(counts) for _label, counts in lines) or 1
+    text = Text()
+    for label, counts in lines:
+        text.append(f"{label[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="dim")
+        text.append("".join(BARS[0 if not n else max(1, round(8 * n / peak))] for n in counts))
+        text.append(f" {sum(counts)}\n", style="dim")
+    unit = timeline.unit if step == 1 else f"{step} {timeline.unit}s"
+    text.append(" " * LABEL_WIDTH + axis_line(starts, timeline.unit), style="dim")
+    text.append(f"\n{' ' * LABEL_WIDTH}one bar per {unit}; the tallest is {peak}", style="dim")
+    return text
+
+
+def axis_line(starts: Sequence[dt.date], unit: str) -> str:
+    """The first, middle and last period's dates, placed under their bars when there is room."""
+    label = (lambda d: d.strftime("%Y-%m")) if unit == "month" else (lambda d: d.isoformat())
+    first, last = label(starts[0]), label(starts[-1])
+    if len(starts) < 2 * len(first) + 2:
+        return first if len(starts) == 1 else f"{first} … {last}"
+    line = [" "] * len(starts)
+    for position in (0, len(starts) - 1, len(starts) // 2):  # first and last come first
+        text = label(starts[position])
+        place = min(position, len(starts) - len(text))
+        if all(c == " " for c in line[max(0, place - 1) : place + len(text) + 1]):
+            line[place : place + len(text)] = list(text)
+    return "".join(line).rstrip()

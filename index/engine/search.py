@@ -179,6 +179,13 @@ class SearchEngine:
         self, parsed: wq.Query, request: SearchRequest
     ) -> tuple[int, tuple[SearchHit, ...], Facets]:
         """The total, the page asked for and the facets of a parsed query under the filters."""
+        final, facets = self._matching(parsed, request)
+        terms = query_terms(parsed)
+        hits = self._page(parsed, terms, final, request) if final else ()
+        return len(final), hits, facets
+
+    def _matching(self, parsed: wq.Query, request: SearchRequest) -> tuple[set[int], Facets]:
+        """The documents of a parsed query under the request's filters, and its facets."""
         sets = self._facet_sets()
         matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
         in_place = None
@@ -186,10 +193,14 @@ class SearchEngine:
             in_place = self._docs(wq.Term("places", normalise_name(request.place)))
         if request.hide:
             matching = matching - self._docnums(request.hide)
-        final, facets = sets.counts(matching, request.source, request.theme, request.year, in_place)
-        terms = query_terms(parsed)
-        hits = self._page(parsed, terms, final, request) if final else ()
-        return len(final), hits, facets
+        return sets.counts(matching, request.source, request.theme, request.year, in_place)
+
+    def dated_sources(self, request: SearchRequest) -> list[tuple[int, str]]:
+        """(day as an ordinal, source) of every dated article the request matches."""
+        with self._lock:
+            final, _facets = self._matching(self.parse(request.query), request)
+            sets = self._facet_sets()
+            return [(sets.days[d], sets.source_of(d)) for d in final if sets.days[d]]
 
     def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
         """Articles most like this one (more-like-this over title and body)."""

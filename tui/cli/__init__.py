@@ -16,12 +16,12 @@ from rich.text import Text
 
 from index import SORTS, BriefingError, QueryError, Workspace
 
+from .analysis import add_story_commands
 from .feeds import add_feed_commands
 from .importing import cmd_import
 from .notes import cmd_export, cmd_notes
 from .output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .reading import SEARCH_HELP, cmd_index, cmd_search, cmd_show, cmd_sources, cmd_themes
-from .stories import add_story_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,14 @@ from rich.text import Text
 from index import SearchRequest, Workspace
 from index.models import SearchHit, SearchResult
 
-from ..render import article_renderable, format_date, snippet_text, source_label, theme_names
+from ..render import (
+    article_renderable,
+    format_date,
+    snippet_text,
+    source_label,
+    theme_names,
+    timeline_chart,
+)
 from .output import (
     EXIT_FAILED,
     EXIT_OK,
@@ -174,6 +181,11 @@ def cmd_themes(workspace: Workspace, args: argparse.Namespace, out: Console, err
         out.print(Text.assemble((theme.name, "bold"), f"  {theme.id} · {plural(result.total)}"))
         if theme.description:
             out.print(Text(theme.description, style="dim"))
+        request = SearchRequest("", theme=theme.id, limit=1, snippets=False)
+        timeline = workspace.timeline(request, periods=max(10, out.width - 16))
+        if timeline.periods:
+            chart = timeline_chart(timeline, lambda s: workspace.source(s).label, out.width, 3)
+            out.print(chart)
         for hit in result.hits:
             line = Text("  • ")
             line.append(hit.title)

@@ -1,4 +1,4 @@
-"""`briefing stories`: one event's coverage across sources; `briefing emerging`: what is rising."""
+"""The analyst's commands: `stories` (one event across sources), `emerging`, `timeline`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import json
 from rich.console import Console
 from rich.text import Text
 
-from index import Workspace
+from index import SearchRequest, Workspace
 from index.models import Story
 
-from ..render import format_date
+from ..render import format_date, timeline_chart
 from .output import EXIT_OK, ensure_index, plural
 
 
@@ -101,6 +101,25 @@ def cmd_emerging(workspace: Workspace, args: argparse.Namespace, out: Console,
     return EXIT_OK
 
 
+def cmd_timeline(workspace: Workspace, args: argparse.Namespace, out: Console,
+                 err: Console) -> int:  # fmt: skip
+    ensure_index(workspace, err)
+    request = SearchRequest(" ".join(args.query), source=args.source, theme=args.theme,
+                            limit=1, snippets=False)  # fmt: skip
+    timeline = workspace.timeline(request, args.by, periods=max(10, out.width - 16))
+    if args.json:
+        print(json.dumps({"unit": timeline.unit,
+                          "periods": [day.isoformat() for day in timeline.periods],
+                          "sources": timeline.counts}, indent=2))  # fmt: skip
+        return EXIT_OK
+    what = " ".join(args.query) or "every article"
+    if args.theme:
+        what += f" in {workspace.themes[args.theme].name}" if args.theme in workspace.themes else ""
+    out.print(Text(f"{what}: {sum(timeline.totals)} dated articles", style="bold"))
+    out.print(timeline_chart(timeline, lambda s: workspace.source(s).label, out.width))
+    return EXIT_OK
+
+
 def add_story_commands(
     commands: argparse._SubParsersAction, common: argparse.ArgumentParser
 ) -> None:
@@ -131,3 +150,15 @@ def add_story_commands(
                           help="the window's last day (default today)")  # fmt: skip
     emerging.add_argument("--json", action="store_true", help="print JSON")
     emerging.set_defaults(command="emerging", handler=cmd_emerging)
+
+    timeline = commands.add_parser(
+        "timeline", parents=[common], help="a query's articles per day, week or month, by source",
+        description="Draw a query's (or a theme's) articles over time, a row per source, with "
+        "the dates beneath. The unit is the finest that fits the terminal, or --by.",
+    )  # fmt: skip
+    timeline.add_argument("query", nargs="*", help="a query (default: every article)")
+    timeline.add_argument("--theme", help="only articles in this theme id")
+    timeline.add_argument("--source", help="only articles from this source id")
+    timeline.add_argument("--by", choices=("day", "week", "month"), help="the unit")
+    timeline.add_argument("--json", action="store_true", help="print the counts as JSON")
+    timeline.set_defaults(command="timeline", handler=cmd_timeline)
