@@ -54,6 +54,7 @@ class BriefingCommands(Provider):
             ("previous match", partial(screen.action_match, -1), "In the open article (N)"),
             ("fetch feeds", screen.action_fetch, "What is new in the feeds you follow (f)"),
             ("story of the open article", screen.action_story, "Its sources side by side (S)"),
+            ("timeline of the results", screen.action_timeline, "Filter by a period (T)"),
             ("update the index", screen.sync_index, "Re-read changed content now"),
             ("export: briefing", screen.action_export, "Markdown of your annotated articles (e)"),
             ("notes: every annotation", screen.notes_mode_toggled, "Or this article's (t)"),

@@ -22,6 +22,7 @@ from .dialogs.export_path import ExportPath
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .screens.story import StoryColumn, StoryScreen
+from .screens.timeline import TimelineScreen
 from .widgets.article_list import ArticleList
 from .widgets.facets import FacetPane, SourcesPane, ThemesPane
 from .widgets.notes import NotesFilter, NotesList
@@ -32,7 +33,7 @@ from .widgets.search_box import SearchBox
 BOUND: tuple[type[DOMNode], ...] = (
     BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, SourcesPane,
     ThemesPane, ArticleView, NotesList, NotesFilter, AnnotationEditor, Confirm, ExportPath,
-    GradeDialog, HelpScreen, StoryScreen, StoryColumn,
+    GradeDialog, HelpScreen, StoryScreen, StoryColumn, TimelineScreen,
 )  # fmt: skip
 """Every class whose bindings the help screen documents."""
 KEY_NAMES = {
@@ -71,6 +72,7 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Fetch the feeds you follow, in the background (new articles are marked new)",
            "fetch"),
         _e("The open article's story: every source's article side by side", "story"),
+        _e("The results over time, by source; choose a period to filter by", "timeline"),
         _e("Leave related articles; clear the query", "escape"),
         _e("Accept the suggested correction (“did you mean…”)", "suggestion.accept"),
         _e("Show what the query as typed finds, not its correction's results",
@@ -129,6 +131,13 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Scroll the article", "story.down", "story.up", "story.page_down"),
         _e("Open it in the Reader (to annotate it)", "story.open"),
         _e("Back to the reading room", "story.close"),
+    ]),
+    ("Timeline", [
+        _e("Earlier / later period", "timeline.earlier", "timeline.later"),
+        _e("First / last period", "timeline.first", "timeline.last"),
+        _e("Filter the list by the period (adds date:[… to …] to the query)",
+           "timeline.choose"),
+        _e("Back", "timeline.close"),
     ]),
     ("This help", [
         _e("Scroll", "help.down", "help.up"),

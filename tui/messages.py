@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from index import ReadingState, SyncReport
-from index.models import Annotation, Article, ArticleNotes, SearchHit, SearchResult, Story
+from index.models import (
+    Annotation,
+    Article,
+    ArticleNotes,
+    SearchHit,
+    SearchResult,
+    Story,
+    Timeline,
+)
 
 if TYPE_CHECKING:
     from index import FetchReport, FetchStatus
@@ -193,3 +201,11 @@ class StoryFound(Message):
 
     story: Story
     articles: list[Article]
+
+
+@dataclass
+class TimelineReady(Message):
+    """The current results over time, to draw (see TimelineScreen)."""
+
+    timeline: Timeline
+    what: str

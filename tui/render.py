@@ -163,19 +163,28 @@ BARS = " ▁▂▃▄▅▆▇█"
 LABEL_WIDTH = 14
 
 
+def chart_step(timeline: Timeline, width: int) -> int:
+    """How many periods one bar sums so that the chart fits `width` columns."""
+    room = max(10, width - LABEL_WIDTH - 2)
+    return max(1, -(-len(timeline.periods) // room))
+
+
 def timeline_chart(
-    timeline: Timeline, label_of: Callable[[str], str], width: int = 80, rows: int = 5
+    timeline: Timeline,
+    label_of: Callable[[str], str],
+    width: int = 80,
+    rows: int = 5,
+    cursor: int | None = None,
 ) -> Text:
     """Articles per period as bars, a row per source (the rest as "others"), dates beneath.
 
     Adjacent periods are summed when there are more than the width holds; the
-    bars share one scale, so sources compare; the axis names the first, a
-    middle and the last period.
+    bars share one scale, so sources compare; the axis names the first, the
+    last and a middle period; `cursor` (a bar's index) is shown reversed.
     """
     if not timeline.periods:
         return Text("No dated articles.", style="dim")
-    room = max(10, width - LABEL_WIDTH - 2)
-    step = -(-len(timeline.periods) // room)
+    step = chart_step(timeline, width)
     starts = timeline.periods[::step]
 
     def binned(counts: Sequence[int]) -> list[int]:
@@ -191,7 +200,10 @@ def timeline_chart(
     text = Text()
     for label, counts in lines:
         text.append(f"{label[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="dim")
-        text.append("".join(BARS[0 if not n else max(1, round(8 * n / peak))] for n in counts))
+        for number, count in enumerate(counts):
+            bar = BARS[0 if not count else max(1, round(8 * count / peak))]
+            text.append(bar if number != cursor else bar.replace(" ", "·"),
+                        style="reverse" if number == cursor else "")  # fmt: skip
         text.append(f" {sum(counts)}\n", style="dim")
     unit = timeline.unit if step == 1 else f"{step} {timeline.unit}s"
     text.append(" " * LABEL_WIDTH + axis_line(starts, timeline.unit), style="dim")

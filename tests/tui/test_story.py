@@ -1,4 +1,4 @@
-"""A story side by side: both sources' reports next to one another, and annotating from there."""
+"""The analyst's views: a story side by side (and annotating from there), the timeline."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from textual.pilot import Pilot
 
 from index.paths import DataPaths
 from tui.screens.story import StoryColumn, StoryScreen
+from tui.screens.timeline import TimelineScreen
+from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ArticleView
 
 from ..unit.test_stories import DATA, write_reports
@@ -83,3 +85,27 @@ async def test_an_article_without_a_story_says_so(make_app: AppFactory, tmp_path
         await wait_until(pilot, lambda: any("not part of a story" in n
                                             for n in notifications(pilot)), tries=200)  # fmt: skip
         assert not isinstance(pilot.app.screen, StoryScreen)
+
+
+async def test_the_timeline_draws_the_results_and_filters_by_a_period(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(stories_content(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Rason", "enter")
+        await settle(pilot)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TimelineScreen), tries=200)
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TimelineScreen)
+        chart = str(screen.query_one("#timeline-chart").render())
+        assert "State Wire" in chart and "Test News" in chart and "2026-11-23" in chart
+        assert str(screen.query_one("#timeline-period").render()).startswith(
+            "2026-11-25 – 2026-11-25: 1 (Test News 1)")  # fmt: skip
+        await pilot.press("left", "left", "enter")  # back to the 23rd: the fair opens
+        await settle(pilot)
+        main = main_screen(pilot)
+        assert main.state.query == "Rason date:[2026-11-23 to 2026-11-23]"
+        assert [hit.id for hit in main.query_one(ArticleList).hits] == ["wire-trade-fair"]

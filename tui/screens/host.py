@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual.message import Message
@@ -11,6 +11,9 @@ from textual.notifications import SeverityLevel
 
 from index import ReadingState, Workspace
 from index.models import Article
+
+if TYPE_CHECKING:
+    from .searching import SearchFlow
 
 
 class Host(Protocol):
@@ -24,6 +27,7 @@ class Host(Protocol):
     error: str
     marks: dict[str, Text]
     """Each theme's coloured mark, for list rows."""
+    search: SearchFlow
 
     def tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
              timeout: float | None = None) -> None: ...  # fmt: skip

@@ -53,6 +53,7 @@ from ..messages import (
     StoryFound,
     ThemeEditRequested,
     ThemeMembershipToggled,
+    TimelineReady,
 )
 from ..render import story_line
 from ..widgets.article_list import ArticleList, MoreWanted
@@ -61,13 +62,13 @@ from ..widgets.reader import AnnotateRequested, ArticleView
 from ..widgets.reading_room import PANES, ReadingRoom
 from ..widgets.search_box import SearchBox
 from ..widgets.status_line import StatusLine
+from .analysing import AnalysisFlow
 from .annotations import AnnotationFlow
 from .curating import CurationFlow
 from .fetching import FetchFlow
 from .indexing import IndexFlow
 from .reading_state import StateKeeper
 from .searching import SearchFlow
-from .story import StoryScreen
 
 CYCLE = ("search", *PANES)
 
@@ -92,6 +93,7 @@ class MainScreen(Screen[None]):
         Binding("e", "export", "Export", show=False, id="export"),
         Binding("f", "fetch", "Fetch", show=False, id="fetch"),  # the footer is full at 80
         Binding("S", "story", "Story", show=False, id="story"),
+        Binding("T", "timeline", "Timeline", show=False, id="timeline"),
         Binding("ctrl+y", "accept_suggestion", "Did you mean", show=False, id="suggestion.accept"),
         Binding("ctrl+l", "literal", "As typed", show=False, id="suggestion.literal"),
         Binding("escape", "escape", "Clear query", show=False, id="escape"),
@@ -109,6 +111,7 @@ class MainScreen(Screen[None]):
         self.search = SearchFlow(self, self)
         self.curation = CurationFlow(self, self)
         self.fetching = FetchFlow(self)
+        self.analysis = AnalysisFlow(self, self)
         self.open_article: Article | None = None
         self.index_ready = False
         self.activity = ""
@@ -245,40 +248,20 @@ class MainScreen(Screen[None]):
         return self.fetching.unread_new(self.state.read)
 
     def action_story(self) -> None:
-        """The open article's story, its sources side by side (see StoryScreen)."""
-        article = self.open_article
-        if article is None:
-            self.tell("Open an article first (Enter in Articles).", severity="warning")
-            return
-        self.activity = "finding the story…"
-        self.refresh_status()
+        """The open article's story, its sources side by side (see AnalysisFlow)."""
+        self.analysis.story()
 
-        def work() -> Message | None:
-            found = tasks.story_of(self.workspace, article.id)
-            if isinstance(found, str):
-                self.app.call_from_thread(self._story_missing, found)
-                return None
-            return found
-
-        self.in_thread("story", work, True)
-
-    def _story_missing(self, reason: str) -> None:
-        self.activity = ""
-        self.refresh_status()
-        self.tell(reason, timeout=5)
+    def action_timeline(self) -> None:
+        """The results on screen over time, by source (see AnalysisFlow)."""
+        self.analysis.timeline()
 
     @on(StoryFound)
     def story_found(self, message: StoryFound) -> None:
-        self.activity = ""
-        self.refresh_status()
+        self.analysis.story_found(message)
 
-        def chosen(article_id: str | None) -> None:
-            if article_id:
-                self.open_article_by_id(article_id)
-
-        current = self.open_article.id if self.open_article else ""
-        screen = StoryScreen(message.story, message.articles, self.workspace, current)
-        self.app.push_screen(screen, chosen)
+    @on(TimelineReady)
+    def timeline_ready(self, message: TimelineReady) -> None:
+        self.analysis.timeline_ready(message)
 
     def action_fetch(self) -> None:
         """Fetch the feeds in the background (see FetchFlow)."""
