@@ -45,8 +45,9 @@ def document_fields(
         "themes": name_list(dict.fromkeys([*article.themes, *added])),
         "curated": "yes" if article.themes else "no",
         "themes_removed": name_list(removed),
-        "story": article.same_as or article.id,
     }
+    if article.same_as:  # only copies carry it: a term per article would cost every facet build
+        fields["story"] = article.same_as
     for name in NAME_FIELDS:
         fields[name] = name_list(getattr(article, name))
     note_tags = [tag for annotation in annotations for tag in annotation.tags]

@@ -128,7 +128,10 @@ def build_facet_sets(
         return {str(value): docs(wq.Term(field, value)) for value in reader.field_terms(field)}
 
     themes, errors = _theme_sets(reader, parser, docs, index_dir)
-    stories = {story: found for story, found in by_term("story").items() if len(found) > 1}
+    stories = {
+        story: copies | docs(wq.Term("id", story)) for story, copies in by_term("story").items()
+    }  # the copies of each story, and its first article
+    stories = {story: found for story, found in stories.items() if len(found) > 1}
     story_of = {docnum: story for story, found in stories.items() for docnum in found}
     months = by_term("month")
     months.pop("undated", None)

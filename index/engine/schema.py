@@ -23,7 +23,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import Piece, PieceTokenizer, body_analyzer, normalise_name, text_analyzer
 from .fast import fixes  # noqa: F401  (applied on import)
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""
 
 DEFAULT_FIELDS = ("title", "body", "context")
