@@ -33,7 +33,7 @@ from typing import Any
 
 from index import SearchRequest
 
-from . import fts5, keys, profile, tantivy_search, typing_latency
+from . import fts5, keys, profile, stories, tantivy_search, typing_latency
 from .generate import documents, write_corpus
 from .queries import QUERIES
 
@@ -53,6 +53,8 @@ TARGETS = [
     (100000, "startup_s", "<=", 1.5),
     (100000, "session_peak_rss_mb", "<=", 300),
 ]
+STORIES_UP_TO = 20000
+"""Stories are timed up to this size (the first grouping reads every article's text)."""
 PROFILED_SIZE = 20000  # the profile is taken at the measured size nearest this
 
 
@@ -111,6 +113,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     )  # fmt: skip
     session_rss = json.loads(session.stdout.strip().splitlines()[-1])["peak_rss_mb"]
     typing = typing_latency.measure(corpus, work / f"data-{count}", runs=1)
+    grouping = stories.measure(corpus, work / f"data-{count}") if count <= STORIES_UP_TO else {}
     fts_p95 = percentile(fts_latencies, 0.95)
     tantivy_p95 = percentile(tantivy_latencies, 0.95)
     return {
@@ -137,6 +140,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
         "build_peak_rss_mb": ours["build_peak_rss_mb"],
         "session_peak_rss_mb": session_rss,
         **typing,
+        **grouping,
         "queries": len(QUERIES),
         "per_query_median_ms": ours["per_query_median_ms"],
     }
@@ -303,6 +307,9 @@ def markdown(results: dict[str, Any]) -> str:
         ("Typing at 80 ms a key: key → results, p50 cold / warm (ms)", "paced_cold_p50_ms"),
         ("Typing at 80 ms a key: last key → final results, p95 (ms)", "last_key_p95_ms"),
         ("Start to first screen, warm index (s)", "startup_s"),
+        ("Stories: first grouping, every signature made (s)", "stories_first_s"),
+        ("Stories: again, nothing changed (s)", "stories_again_s"),
+        ("Stories: after importing 100 articles (s)", "stories_after_100_s"),
         ("Build peak memory (MB)", "build_peak_rss_mb"),
         (
             "Search session peak memory: start + 25 queries, fresh process (MB)",
