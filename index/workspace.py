@@ -424,7 +424,7 @@ class Workspace:
         """Fetch the due feeds (or `only` one) into the library; the index is not updated here."""
         self._writable()
         following = self.following()
-        with self._importer() as importer:
+        with following.exclusive(), self._importer() as importer:  # a second fetch: refused
             report = following.fetch(importer, only, force, progress, client)
         self.reload_catalog()
         return report

@@ -128,7 +128,12 @@ class Fetcher:
             }
             for done, job in enumerate(as_completed(jobs), 1):
                 feed = jobs[job]
-                report.feeds.append(self._take(feed, job.result(), report.imports))
+                try:
+                    download = job.result()
+                except Exception as error:  # an item no code foresaw: this feed fails alone
+                    reason = f"cannot read the feed: {type(error).__name__}: {error}"
+                    download = _Download(Response(feed.url, feed.url, error=reason))
+                report.feeds.append(self._take(feed, download, report.imports))
                 if progress:
                     progress(FetchStatus(done, total, len(report.new), feed.title or feed.id))
         self.importer.finish(report.imports)
@@ -250,6 +255,7 @@ class Fetcher:
             state.succeeded(now, feed.interval, outcome.status, len(outcome.new))
         if response.moved_to and outcome.status != "failed":
             state.url = response.moved_to
+        outcome.error = clean_text(outcome.error)  # servers' and libraries' words, quoted
         return outcome
 
     @staticmethod

@@ -9,6 +9,8 @@ refused at once, with the first one's process id.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +134,8 @@ class Following:
         skipped: list[str] = []
         for url, title in entries:
             try:
-                feed = Feed(feed_id_for(title, url), checked_url(url), title=clean_text(title))
+                url = checked_url(url)
+                feed = Feed(feed_id_for(title, url), url, title=clean_text(title))
                 added.append(self.subscriptions.add(feed))
             except FeedsError as error:
                 skipped.append(str(error))
@@ -141,29 +144,39 @@ class Following:
     def export_opml(self) -> str:
         return write_opml(self.feeds()[0])
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the fetch lock (`fetch.lock`) for a fetch; FetchBusy at once if it is held."""
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(file_lock(self.lock_path, timeout=0.0))
+        except LockTimeout as error:
+            raise FetchBusy(f"another briefing is fetching feeds: {error}") from None
+        with stack:
+            yield
+
     def fetch(self, importer: Importer, only: str | None = None, force: bool = False,
               progress: FetchProgress | None = None,
               client: PoliteClient | None = None) -> FetchReport:  # fmt: skip
-        """Fetch the due feeds (or only `only`) into the library through `importer`."""
+        """Fetch the due feeds (or only `only`) into the library through `importer`.
+
+        The caller holds `exclusive()` (and the library's import lock).
+        """
         feeds, problems = self.feeds()
         if only is not None:
             feeds = [feed for feed in feeds if feed.id == only]
             if not feeds:
                 raise FeedsError(f"no feed {only!r} in {self.subscriptions.path}")
+        ledger = Ledger.load(self.ledger_path)
+        if ledger.notice:
+            problems.append(ledger.notice)
+        own = client is None
+        client = client or PoliteClient()
         try:
-            with file_lock(self.lock_path, timeout=0.0):
-                ledger = Ledger.load(self.ledger_path)
-                if ledger.notice:
-                    problems.append(ledger.notice)
-                own = client is None
-                client = client or PoliteClient()
-                try:
-                    report = Fetcher(importer, ledger, client).run(feeds, force, progress)
-                finally:
-                    if own:
-                        client.close()
-        except LockTimeout as error:
-            raise FetchBusy(f"another briefing is fetching feeds: {error}") from None
+            report = Fetcher(importer, ledger, client).run(feeds, force, progress)
+        finally:
+            if own:
+                client.close()
         report.problems[:0] = problems
         for outcome in report.feeds:
             if outcome.moved_to and outcome.status != "failed":

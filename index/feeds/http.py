@@ -9,7 +9,9 @@ goes through one `PoliteClient`, which
   gate, noting whether all were permanent (301, 308: the feed moved);
 - stops reading at `max_bytes` (the body as decoded, gzip or deflate) and at
   a total deadline, so a slow or huge answer cannot hold a fetch;
-- never raises for a network problem: `Response.error` says what went wrong.
+- leaves a host that answered 429 or 503 alone for the rest of the fetch
+  (its `Retry-After`, at least MIN_HOST_WAIT): no more of its pages are asked;
+- never raises for a network problem or a bad URL: `Response.error` says why.
 
 Nothing else in briefing imports httpx.
 """
@@ -47,6 +49,8 @@ def _version() -> str:
 
 
 USER_AGENT = f"briefing/{_version()} (a personal feed reader)"
+MIN_HOST_WAIT = 60.0
+"""Seconds a host that answered 429 or 503 is left alone, at least, in one fetch."""
 PERMANENT = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -103,6 +107,8 @@ class PoliteClient:
         self._hosts: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}
         self._table = threading.Lock()
+        self._waits: dict[str, float] = {}
+        """Hosts that answered 429 or 503, until when (monotonic) they are left alone."""
 
     def get(self, url: str, headers: Mapping[str, str] | None = None,
             max_bytes: int = FEED_BYTES, user_agent: str = "") -> Response:  # fmt: skip
@@ -112,7 +118,20 @@ class PoliteClient:
         permanent = True
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                host = (urlsplit(current).hostname or "").lower()
+            except ValueError as bad:
+                response.error = f"not a usable URL: {bad}"
+                return response
+            waiting = self._waits.get(host, 0.0) - time.monotonic()
+            if waiting > 0:
+                response.final_url = current
+                response.error = f"{host} asked to wait {waiting:.0f} s more (HTTP 429 or 503)"
+                return response
             status, got_headers, body, error = self._one(current, sent, max_bytes)
+            if status in (429, 503):  # the host is busy: nothing more is asked of it for now
+                wait = retry_after(got_headers.get("retry-after"), time.time())
+                self._waits[host] = time.monotonic() + max(MIN_HOST_WAIT, wait or 0.0)
             response.status, response.headers, response.body = status, got_headers, body
             response.final_url, response.error = current, error
             if error or status not in REDIRECTS:
@@ -122,8 +141,13 @@ class PoliteClient:
                 response.error = f"HTTP {status} without a Location"
                 break
             permanent = permanent and status in PERMANENT
-            target = urljoin(current, location)
-            if urlsplit(target).scheme not in ("http", "https"):
+            try:
+                target = urljoin(current, location)
+                scheme = urlsplit(target).scheme
+            except ValueError:
+                response.error = f"redirected to an unusable URL {location!r}"
+                break
+            if scheme not in ("http", "https"):
                 response.error = f"redirected to {target!r}, not http(s)"
                 break
             current = target
@@ -135,7 +159,7 @@ class PoliteClient:
 
     def _one(self, url: str, headers: Mapping[str, str],
              max_bytes: int) -> tuple[int, Mapping[str, str], bytes, str | None]:  # fmt: skip
-        host = (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(url).hostname or "").lower()  # checked by `get`
         with self._slots, self._host_lock(host):
             self._wait_turn(host)
             try:

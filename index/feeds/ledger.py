@@ -77,8 +77,8 @@ class FeedState:
         self.last_fetch, self.status, self.error = now, "failed", clean_text(error)[:300]
         self.failures += 1
         self.new_items = 0
-        if wait is not None:  # the server said how long: exactly that, no more guessing
-            self.retry_until = self.backoff_until = now + min(wait, BACKOFF_CAP)
+        if wait is not None:  # the server said how long: that (a minute at least), no guessing
+            self.retry_until = self.backoff_until = now + min(max(wait, 60.0), BACKOFF_CAP)
         else:
             self.backoff_until = now + min(BACKOFF_BASE * 2 ** (self.failures - 1), BACKOFF_CAP)
         self.next_due = now + due_after(interval_minutes)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from ..content.catalog import SOURCE_ID
 from ..errors import BriefingError
 from ..importing.incoming import slug
+from ..sanitize import clean_text
 from ..userdata.library_files import LibraryFiles
 
 FEEDS_FILE = "feeds.yaml"
@@ -134,7 +135,7 @@ class Subscriptions:
 
     def remove(self, feed_id: str) -> None:
         def apply(data: Any) -> Any:
-            kept = [e for e in data or [] if not (isinstance(e, dict) and e.get("id") == feed_id)]
+            kept = [e for e in data or [] if _entry_id(e) != feed_id]
             if len(kept) == len(data or []):
                 raise FeedsError(f"no feed {feed_id!r} in {self.path}")
             return kept
@@ -147,11 +148,23 @@ class Subscriptions:
 
         def apply(data: Any) -> Any:
             for entry in data or []:
-                if isinstance(entry, dict) and entry.get("id") == feed_id:
+                if _entry_id(entry) == feed_id:
                     entry["url"] = url
             return data
 
         self.files.change(FEEDS_FILE, apply, list, HEADER)
+
+
+def _entry_id(entry: Any) -> str | None:
+    """The id an entry is known by: its own, or the one `read` makes for it."""
+    if not isinstance(entry, dict):
+        return None
+    if entry.get("id"):
+        return str(entry["id"])
+    try:
+        return _feed_from(entry).id
+    except FeedsError:
+        return None
 
 
 def _feed_from(entry: Any) -> Feed:
@@ -175,6 +188,6 @@ def _feed_from(entry: Any) -> Feed:
         raise FeedsError("user_agent: one line of text")
     return Feed(
         feed_id, url, str(source) if source else None,
-        " ".join(str(entry.get("title") or "").split())[:200],
+        " ".join(clean_text(str(entry.get("title") or "")).split())[:200],
         None if full_text == "auto" else full_text, interval, agent.strip(),
     )  # fmt: skip

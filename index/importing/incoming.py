@@ -138,10 +138,11 @@ def canonical_url(url: str) -> str:
         return ""
     try:
         parts = urlsplit(url)
-    except ValueError:
+        port_number = parts.port
+    except ValueError:  # "http://[bad/x", a port out of range: kept as written
         return url
     host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
     query = urlencode(
         sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMETERS.match(k))
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import feedparser
 
+from ..sanitize import clean_text
 from .incoming import Incoming, make_incoming, parse_date
 from .pages import html_to_text
 
@@ -163,7 +164,7 @@ def _string(value: Any) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(clean_text(text).split())
 
 
 def _struct_date(value: Any) -> str | None:

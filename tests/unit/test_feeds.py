@@ -367,3 +367,47 @@ def test_the_commands_follow_fetch_and_list(
     assert listed["total_items"] == 3 and listed["failures"] == 0
     assert main(["search", "Kilju", "--json", *where]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 1
+
+
+def test_hostile_items_and_titles_fail_alone(
+    feed_server: FeedServer, library: Workspace, client: PoliteClient
+) -> None:
+    one, two, _three = articles()
+    html = "".join(f"<p>{p}</p>" for p in one["paragraphs"])
+    items = [
+        {"id": "1", "url": "http://[bad/x", "title": one["title"], "content_html": html},
+        {"id": "2", "url": "http://example.org:99999/x", "title": two["title"],
+         "content_html": "".join(f"<p>{p}</p>" for p in two["paragraphs"])},
+    ]  # fmt: skip
+    feed_server.routes["/feed.json"] = fixed(Reply(200, json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Evil\x1b]52;c;aGk=\x07 News",
+        "items": items}).encode()))  # fmt: skip
+    added = library.following().add(feed_server.url("/feed.json"), client=client)
+    assert "\x1b" not in added.feed.title and added.feed.title.startswith("Evil")
+    report = library.fetch(client=client)
+    assert report.feeds[0].status == "new" and len(report.new) == 2  # texts kept, no crash
+    assert all("\x1b" not in line for line in library_articles(library))
+
+
+def test_a_host_that_answers_429_for_a_page_is_left_alone(
+    feed_server: FeedServer, library: Workspace, client: PoliteClient
+) -> None:
+    first, *rest = articles()
+    feed_server.routes["/rss.xml"] = fixed(Reply(200, rss(feed_server, [first, *rest])))
+    busy = fixed(Reply(429, b"", {"Retry-After": "5"}))
+    for article in (first, *rest):
+        feed_server.routes["/news/" + article["slug"]] = busy
+    follow(library, feed_server, "/rss.xml", client)
+    report = library.fetch(client=client)
+    pages = [seen for seen in feed_server.seen if seen.path.startswith("/news/")]
+    assert len(pages) == 1 and len(report.new) == 3  # one page asked; the feed's texts kept
+    assert any("asked to wait" in notice for notice in report.feeds[0].notices)
+
+
+def test_a_feed_without_an_id_is_removed_by_the_id_shown(library: Workspace) -> None:
+    path = library.data.library_dir / "feeds.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("- url: https://example.org/a.xml\n  title: Some News\n")
+    (feed,), _problems = library.following().feeds()
+    library.following().remove(feed.id)
+    assert library.following().feeds() == ([], [])

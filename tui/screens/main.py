@@ -513,6 +513,10 @@ class MainScreen(Screen[None]):
         """The one handler for work that failed unexpectedly: say so, never crash."""
         if event.state == WorkerState.ERROR:
             self.activity = ""
+            if event.worker.group == "fetch":
+                self.fetching.running = False
+            if event.worker.group == "search":
+                self.search.worker_failed()
             self.tell(str(event.worker.error), title="Error", severity="error")
             self.refresh_status()
 

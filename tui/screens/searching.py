@@ -79,6 +79,12 @@ class SearchFlow:
             self._retype = False
             self.run(typing=True)
 
+    def worker_failed(self) -> None:
+        """A search worker failed unexpectedly: the next keys are not held back by it."""
+        request = self._typing_request
+        if request is not None:
+            self._typing_ended(request)
+
     def submitted(self) -> None:
         """Enter in the box: the query is complete; search it as it is (last word exact)."""
         self._retype = False

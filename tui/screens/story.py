@@ -72,7 +72,7 @@ class StoryColumn(VerticalScroll, can_focus=True):
     def __init__(self, article: Article, label: str, grade: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article = article
-        self.border_title = f"{label} ({grade}) · {format_date(article.published)}"
+        self.border_title = Text(f"{label} ({grade}) · {format_date(article.published)}")
 
     def compose(self) -> ComposeResult:
         yield Static(id="story-text", markup=False)
