@@ -80,14 +80,14 @@ def emerging_terms(searcher: Any, until: dt.date, days: int, baseline_days: int,
         day = published.date() if published is not None else None
         if day is None or not base_start <= day <= until or not keep(docnum):
             continue
-        text = f"{fields.get('title', '')}\n{fields.get('body', '')}"
         keys = set()
-        for token in analyzer(text, chars=True):
-            written = text[token.startchar : token.endchar].lower()
-            if len(written) < 3 or written in CALENDAR or not written.isalpha():
-                continue
-            keys.add(("word", token.text))
-            forms[token.text][written] += 1
+        for text in (fields.get("title", ""), fields.get("body", "")):  # apart: datelines skipped
+            for token in analyzer(text, chars=True):
+                written = text[token.startchar : token.endchar].lower()
+                if len(written) < 3 or written in CALENDAR or not written.isalpha():
+                    continue
+                keys.add(("word", token.text))
+                forms[token.text][written] += 1
         for name_field in NAME_FIELDS:
             for name in str(fields.get(name_field) or "").split(", "):
                 if name.strip():

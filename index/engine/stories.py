@@ -47,7 +47,7 @@ NAME_WEIGHT = 0.05
 NAMES_COUNTED = 3
 DISTINCT_SHARE = 0.01
 """A name used by more than this share of the articles (and more than 3) says nothing."""
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NAME = re.compile(r"(?<![.!?:]\s)(?<![.!?:]\s\s)(?<!^)(?<!\n)\b([A-Z][\w'’-]{2,})")
 
@@ -73,7 +73,7 @@ def make_signature(article_id: str, day: int, title: str, body: str,
                    analyse: Callable[[str], list[str]],
                    idf: Callable[[str], float]) -> Signature:  # fmt: skip
     """The signature of one article; `analyse` gives its words as the index has them."""
-    counts = Counter(analyse(f"{title}\n{body}"))
+    counts = Counter(analyse(title) + analyse(body))  # apart: the body's dateline is skipped
     ranked = sorted(counts, key=lambda w: (-(1 + math.log(counts[w])) * idf(w), w))
     terms = {word: idf(word) for word in ranked[:SIGNATURE_TERMS]}
     lower = {word for word in _WORD.findall(body) if word[:1].islower()}
