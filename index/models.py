@@ -121,6 +121,23 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Emerging:
+    """A word or name that rose in a window (see `engine.emerging`)."""
+
+    term: str
+    """As written (a word's most frequent form, or a name)."""
+    kind: str
+    """ "word" or "name"."""
+    recent: int
+    """Articles of the window that have it."""
+    baseline: int
+    score: float
+    """Dunning's G²."""
+    articles: tuple[str, ...]
+    """The window's articles that have it (ids, newest first)."""
+
+
+@dataclass(frozen=True)
 class Timeline:
     """Articles per period (day, week or month), by source, for a query and its filters."""
 

@@ -42,6 +42,7 @@ from .models import (
     Annotation,
     Article,
     ArticleNotes,
+    Emerging,
     Problem,
     QueryTerms,
     SearchHit,
@@ -59,7 +60,6 @@ from .userdata.curation import Curation, slug_id
 from .userdata.notes import NotesStore, new_annotation
 
 if TYPE_CHECKING:
-    from .engine.emerging import Emerging
     from .feeds.fetcher import FetchProgress, FetchReport
     from .feeds.following import Following
     from .feeds.http import PoliteClient
@@ -253,6 +253,11 @@ class Workspace:
         Without a `unit`, the finest that shows the whole span in at most `periods`.
         """
         return make_timeline(self.engine().dated_sources(request), unit, periods)
+
+    def newest_date(self, request: SearchRequest) -> dt.date | None:
+        """The date of the newest dated article the request matches."""
+        days = [day for day, _source in self.engine().dated_sources(request)]
+        return dt.date.fromordinal(max(days)) if days else None
 
     def story_of(self, article_id: str) -> Story | None:
         """The story an article is part of, if it is part of one."""

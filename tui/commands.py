@@ -55,6 +55,7 @@ class BriefingCommands(Provider):
             ("fetch feeds", screen.action_fetch, "What is new in the feeds you follow (f)"),
             ("story of the open article", screen.action_story, "Its sources side by side (S)"),
             ("timeline of the results", screen.action_timeline, "Filter by a period (T)"),
+            ("what is emerging", screen.action_emerging, "Rising terms of the results (E)"),
             ("update the index", screen.sync_index, "Re-read changed content now"),
             ("export: briefing", screen.action_export, "Markdown of your annotated articles (e)"),
             ("notes: every annotation", screen.notes_mode_toggled, "Or this article's (t)"),

@@ -19,6 +19,7 @@ from .dialogs.annotation_editor import AnnotationEditor
 from .dialogs.confirm import Confirm
 from .dialogs.curation import GradeDialog
 from .dialogs.export_path import ExportPath
+from .screens.emerging import EmergingScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .screens.story import StoryColumn, StoryScreen
@@ -34,6 +35,7 @@ BOUND: tuple[type[DOMNode], ...] = (
     BriefingApp, MainScreen, SearchBox, PaneList, ArticleList, FacetPane, SourcesPane,
     ThemesPane, ArticleView, NotesList, NotesFilter, AnnotationEditor, Confirm, ExportPath,
     GradeDialog, HelpScreen, StoryScreen, StoryColumn, TimelineScreen,
+    EmergingScreen,
 )  # fmt: skip
 """Every class whose bindings the help screen documents."""
 KEY_NAMES = {
@@ -73,6 +75,7 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
            "fetch"),
         _e("The open article's story: every source's article side by side", "story"),
         _e("The results over time, by source; choose a period to filter by", "timeline"),
+        _e("What is rising in the results' last two weeks; Enter searches a term", "emerging"),
         _e("Leave related articles; clear the query", "escape"),
         _e("Accept the suggested correction (“did you mean…”)", "suggestion.accept"),
         _e("Show what the query as typed finds, not its correction's results",
@@ -138,6 +141,10 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("Filter the list by the period (adds date:[… to …] to the query)",
            "timeline.choose"),
         _e("Back", "timeline.close"),
+    ]),
+    ("What is emerging", [
+        _e("Move", "emerging.down", "emerging.up"),
+        _e("Back", "emerging.close"),
     ]),
     ("This help", [
         _e("Scroll", "help.down", "help.up"),

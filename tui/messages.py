@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from index.models import (
     Annotation,
     Article,
     ArticleNotes,
+    Emerging,
     SearchHit,
     SearchResult,
     Story,
@@ -208,4 +210,13 @@ class TimelineReady(Message):
     """The current results over time, to draw (see TimelineScreen)."""
 
     timeline: Timeline
+    what: str
+
+
+@dataclass
+class EmergingReady(Message):
+    """What rose in the results' last weeks (see EmergingScreen)."""
+
+    found: list[Emerging]
+    until: dt.date
     what: str

@@ -8,8 +8,9 @@ cannot make a term. The significance is Dunning's log-likelihood ratio G²
 over the 2×2 table (articles with and without the term, in the window and in
 the baseline): it is large when a term's share rose by more than chance,
 and small for one-off words. A term is listed only when it is in at least
-MIN_ARTICLES articles of the window and its share rose; the list is ordered
-by G². G² ≥ 10.83 is significant at p < 0.001 for one degree of freedom.
+MIN_ARTICLES articles of the window, its share rose, and G² is at least
+MIN_G2 (p < 0.05); the list is ordered by G² (10.83 is p < 0.001, for one
+degree of freedom).
 Numbers, words of two letters and calendar words (months, weekdays: they
 rise with every dateline) are left out.
 """
@@ -20,10 +21,13 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from ..models import Emerging
+
 MIN_ARTICLES = 3
+MIN_G2 = 3.84
+"""Below this (p ≥ 0.05 for one degree of freedom) a rise is left out as chance."""
 CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
@@ -32,21 +36,6 @@ CALENDAR = frozenset(
 """Words that rise with the calendar (datelines, "on Tuesday"), not with events."""
 NAME_FIELDS = ("places", "people", "organizations")
 SHOWN = 30
-
-
-@dataclass(frozen=True)
-class Emerging:
-    term: str
-    """As written (a word's most frequent form, or a name)."""
-    kind: str
-    """ "word" or "name"."""
-    recent: int
-    """Articles of the window that have it."""
-    baseline: int
-    score: float
-    """Dunning's G²."""
-    articles: tuple[str, ...]
-    """The window's articles that have it (ids, newest first)."""
 
 
 def log_likelihood(a: int, b: int, recent: int, baseline: int) -> float:
@@ -110,5 +99,6 @@ def emerging_terms(searcher: Any, until: dt.date, days: int, baseline_days: int,
         ordered = tuple(sorted(ids, key=lambda i: (dates[i], i), reverse=True))
         found.append(Emerging(shown, kind, a, b, round(log_likelihood(a, b, recent, baseline), 2),
                               ordered))  # fmt: skip
+    found = [item for item in found if item.score >= MIN_G2]
     found.sort(key=lambda e: (-e.score, e.term))
     return found[:SHOWN]

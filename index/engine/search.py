@@ -28,6 +28,7 @@ from ..access import check_index_dir
 from ..errors import QueryError
 from ..models import (
     SORTS,
+    Emerging,
     Facets,
     QueryTerms,
     SearchHit,
@@ -38,7 +39,7 @@ from ..models import (
 )
 from . import highlight
 from .analysis import normalise_name
-from .emerging import Emerging, emerging_terms
+from .emerging import emerging_terms
 from .facets import FacetSets, build_facet_sets
 from .fast.columns import live_docs, numeric_column
 from .fast.postings import PostingReader

@@ -1,4 +1,4 @@
-"""The analyst's views: a story side by side (and annotating from there), the timeline."""
+"""The analyst's views: a story side by side (annotating from there), the timeline, what rises."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from pathlib import Path
 
 import yaml
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from index.paths import DataPaths
+from tui.screens.emerging import EmergingScreen
 from tui.screens.story import StoryColumn, StoryScreen
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ArticleView
 
+from ..unit.test_emerging import burst_library
 from ..unit.test_stories import DATA, write_reports
 from .conftest import AppFactory, main_screen, notifications, search_and_open, settle, wait_until
 
@@ -109,3 +112,23 @@ async def test_the_timeline_draws_the_results_and_filters_by_a_period(
         main = main_screen(pilot)
         assert main.state.query == "Rason date:[2026-11-23 to 2026-11-23]"
         assert [hit.id for hit in main.query_one(ArticleList).hits] == ["wire-trade-fair"]
+
+
+async def test_what_is_emerging_lists_the_burst_and_searches_it(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(burst_library(tmp_path / "burst"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, EmergingScreen), tries=200)
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, EmergingScreen)
+        first = screen.query_one(OptionList).get_option_at_index(0).prompt
+        assert str(first).startswith("typhoon")
+        assert screen.until.isoformat() == "2024-09-30"  # the newest article, not today
+        await pilot.press("enter")
+        await settle(pilot)
+        main = main_screen(pilot)
+        assert main.state.query == "typhoon" and len(main.query_one(ArticleList).hits) == 6

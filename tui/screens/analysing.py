@@ -1,4 +1,5 @@
-"""The analyst's views from the reading room: a story side by side, the results over time.
+"""The analyst's views from the reading room: a story side by side, the results over time,
+what is rising in them.
 
 `AnalysisFlow` is held by the main screen, which forwards its messages. Both
 views are computed in a worker (a story needs every article's signature, a
@@ -20,8 +21,9 @@ from textual.widgets import Input
 from index import BriefingError
 
 from .. import tasks
-from ..messages import StoryFound, TimelineReady
+from ..messages import EmergingReady, StoryFound, TimelineReady
 from ..widgets.search_box import SearchBox
+from .emerging import BASELINE_DAYS, EMERGING_DAYS, EmergingScreen
 from .host import Host
 from .story import StoryScreen
 from .timeline import TimelineScreen
@@ -49,13 +51,13 @@ class AnalysisFlow:
         def work() -> Message | None:
             found = tasks.story_of(host.workspace, article.id)
             if isinstance(found, str):
-                self.screen.app.call_from_thread(self._story_missing, found)
+                self.screen.app.call_from_thread(self._say, found)
                 return None
             return found
 
         host.in_thread("story", work, True)
 
-    def _story_missing(self, reason: str) -> None:
+    def _say(self, reason: str) -> None:
         self.host.activity = ""
         self.host.refresh_status()
         self.host.tell(reason, timeout=5)
@@ -73,14 +75,61 @@ class AnalysisFlow:
         view = StoryScreen(message.story, message.articles, host.workspace, current)
         self.screen.app.push_screen(view, chosen)
 
-    def timeline(self) -> None:
+    def _what(self) -> str:
+        """The results on screen, in words: “query” in Theme from Source."""
         host = self.host
         request = host.search.request_for()
-        what = f"“{request.query.strip()}”" if request.query.strip() else "Every article"
+        what = f"“{request.query.strip()}”" if request.query.strip() else "every article"
         if request.theme and request.theme in host.workspace.themes:
             what += f" in {host.workspace.themes[request.theme].name}"
         if request.source:
             what += f" from {host.workspace.source(request.source).name}"
+        return what
+
+    def emerging(self) -> None:
+        """What rose in the results' last two weeks (to their newest article)."""
+        host = self.host
+        request = host.search.request_for()
+        what = self._what()
+        host.activity = "finding what is rising…"
+        host.refresh_status()
+
+        def work() -> Message | None:
+            try:
+                until = host.workspace.newest_date(request) or dt.date.today()
+                found = host.workspace.emerging(EMERGING_DAYS, until, BASELINE_DAYS,
+                                                request.theme, request.query)  # fmt: skip
+            except BriefingError as error:
+                self.screen.app.call_from_thread(self._say, error.advice)
+                return None
+            return EmergingReady(found, until, what)
+
+        host.in_thread("emerging", work, True)
+
+    def emerging_ready(self, message: EmergingReady) -> None:
+        host = self.host
+        host.activity = ""
+        host.refresh_status()
+
+        def chosen(term: str | None) -> None:
+            if term:
+                self._set_query(f'"{term}"' if " " in term else term)
+
+        self.screen.app.push_screen(EmergingScreen(message.found, message.until, message.what),
+                                    chosen)  # fmt: skip
+
+    def _set_query(self, query: str) -> None:
+        host = self.host
+        box = self.screen.query_one(SearchBox)
+        with box.prevent(Input.Changed):
+            box.value = query
+        host.state = replace(host.state, query=query)
+        host.run_search()
+
+    def timeline(self) -> None:
+        host = self.host
+        request = host.search.request_for()
+        what = self._what()
 
         def work() -> Message | None:
             try:
@@ -99,12 +148,7 @@ class AnalysisFlow:
                 return
             first, last = period
             query = DATE_RANGE.sub("", host.state.query).strip()
-            query = f"{query} date:[{first.isoformat()} to {last.isoformat()}]".strip()
-            box = self.screen.query_one(SearchBox)
-            with box.prevent(Input.Changed):
-                box.value = query
-            host.state = replace(host.state, query=query)
-            host.run_search()
+            self._set_query(f"{query} date:[{first.isoformat()} to {last.isoformat()}]".strip())
 
         view = TimelineScreen(message.timeline, host.workspace, message.what)
         self.screen.app.push_screen(view, chosen)

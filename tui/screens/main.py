@@ -35,6 +35,7 @@ from ..messages import (
     ArticleLoaded,
     CorpusNotesLoaded,
     CurationSaved,
+    EmergingReady,
     FetchDone,
     FetchFailed,
     FetchProgressed,
@@ -94,6 +95,7 @@ class MainScreen(Screen[None]):
         Binding("f", "fetch", "Fetch", show=False, id="fetch"),  # the footer is full at 80
         Binding("S", "story", "Story", show=False, id="story"),
         Binding("T", "timeline", "Timeline", show=False, id="timeline"),
+        Binding("E", "emerging", "Emerging", show=False, id="emerging"),
         Binding("ctrl+y", "accept_suggestion", "Did you mean", show=False, id="suggestion.accept"),
         Binding("ctrl+l", "literal", "As typed", show=False, id="suggestion.literal"),
         Binding("escape", "escape", "Clear query", show=False, id="escape"),
@@ -254,6 +256,14 @@ class MainScreen(Screen[None]):
     def action_timeline(self) -> None:
         """The results on screen over time, by source (see AnalysisFlow)."""
         self.analysis.timeline()
+
+    def action_emerging(self) -> None:
+        """What rose in the results' last two weeks (see AnalysisFlow)."""
+        self.analysis.emerging()
+
+    @on(EmergingReady)
+    def emerging_ready(self, message: EmergingReady) -> None:
+        self.analysis.emerging_ready(message)
 
     @on(StoryFound)
     def story_found(self, message: StoryFound) -> None:
