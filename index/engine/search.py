@@ -386,6 +386,10 @@ class SearchEngine:
         return suggestion if clearly_more else None
 
 
+MIN_PREFIX = 2
+"""Letters a word being typed needs before it is matched as a prefix (Hangul: one)."""
+
+
 def typed_prefix(text: str) -> str:
     """`text` with its last word, while being typed, also matched as a prefix."""
     if not text or text[-1].isspace():
@@ -397,7 +401,12 @@ def typed_prefix(text: str) -> str:
         return text
     if not any(ch.isalnum() for ch in word):
         return text
-    return "".join(part for _kind, part in parts[:-1]) + f"({word} OR {word}*)"
+    head = "".join(part for _kind, part in parts[:-1])
+    if len(word) < MIN_PREFIX and word.isascii():
+        # One Latin letter as a prefix is most of the vocabulary (0.4-0.8 s at 20,000
+        # articles): it waits for the next letter; the words before it are searched.
+        return head.rstrip() or text
+    return head + f"({word} OR {word}*)"
 
 
 def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float, int]]:

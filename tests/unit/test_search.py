@@ -286,3 +286,12 @@ def test_while_typing_the_last_word_is_a_prefix(corpus: Workspace) -> None:
 def ids_typing(workspace: Workspace, query: str) -> set[str]:
     request = SearchRequest(query, limit=50, typing=True)
     return {hit.id for hit in workspace.search(request).hits}
+
+
+def test_a_single_typed_letter_waits_for_the_next_before_matching_as_a_prefix() -> None:
+    from index.engine.search import typed_prefix
+
+    assert typed_prefix("regional f") == "regional"  # 'f*' is most of the vocabulary
+    assert typed_prefix("c") == "c"
+    assert typed_prefix("regional fl") == "regional (fl OR fl*)"
+    assert typed_prefix("김") == "(김 OR 김*)"  # one Hangul syllable is a word already
