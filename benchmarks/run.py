@@ -27,7 +27,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from index import SearchRequest
 
 from . import fts5, keys, profile, stories, tantivy_search, typing_latency
 from .generate import documents, write_corpus
-from .queries import QUERIES
+from .queries import QUERIES, Query
 
 HERE = Path(__file__).resolve().parent
 REPEATS = 3
@@ -70,6 +72,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def query_latencies(search: Callable[[Query], object]) -> list[float]:
+    """Milliseconds of each of REPEATS runs of every query of the set."""
+    latencies = []
+    for query in QUERIES:
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            search(query)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
 def measure(count: int, work: Path) -> dict[str, Any]:
     """Everything for one corpus size. briefing itself is measured in a child process."""
     corpus = write_corpus(documents(count), work / f"corpus-{count}")
@@ -86,23 +99,13 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     database = work / f"fts5-{count}.sqlite"
     fts_build_s = fts5.build(docs, database, themes)
     db = sqlite3.connect(database)
-    fts_latencies: list[float] = []
-    for query in QUERIES:
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            fts5.search(db, query)
-            fts_latencies.append((time.perf_counter() - started) * 1000)
+    fts_latencies = query_latencies(partial(fts5.search, db))
     db.close()
 
     tantivy_dir = work / f"tantivy-{count}"
     tantivy_build_s = tantivy_search.build(docs, tantivy_dir, themes)
     handle = tantivy_search.open(tantivy_dir)
-    tantivy_latencies: list[float] = []
-    for query in QUERIES:
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            tantivy_search.search(handle, query)
-            tantivy_latencies.append((time.perf_counter() - started) * 1000)
+    tantivy_latencies = query_latencies(partial(tantivy_search.search, handle))
     del handle
     shutil.rmtree(tantivy_dir, ignore_errors=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .sanitize import clean_text
@@ -151,6 +151,19 @@ class Timeline:
     @property
     def totals(self) -> tuple[int, ...]:
         return tuple(map(sum, zip(*self.counts.values(), strict=True))) if self.counts else ()
+
+    def after(self, start: date) -> date:
+        """The first day of the period after the one starting on `start`."""
+        return next_period(start, self.unit)
+
+
+def next_period(start: date, unit: str) -> date:
+    """The first day of the day, week or month after the one starting on `start`."""
+    if unit == "day":
+        return start + timedelta(days=1)
+    if unit == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from ..errors import QueryError
-from ..models import Timeline
+from ..models import Timeline, next_period
 
 UNITS = ("day", "week", "month")
 
@@ -23,14 +23,6 @@ def period_start(day: dt.date, unit: str) -> dt.date:
     if unit == "month":
         return day.replace(day=1)
     return day
-
-
-def next_period(start: dt.date, unit: str) -> dt.date:
-    if unit == "day":
-        return start + dt.timedelta(days=1)
-    if unit == "week":
-        return start + dt.timedelta(days=7)
-    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def make_timeline(dated: list[tuple[int, str]], unit: str | None = None,

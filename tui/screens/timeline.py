@@ -28,14 +28,6 @@ from ..render import chart_step, timeline_chart
 ROWS = 6
 
 
-def next_start(start: dt.date, unit: str) -> dt.date:
-    if unit == "day":
-        return start + dt.timedelta(days=1)
-    if unit == "week":
-        return start + dt.timedelta(days=7)
-    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 class TimelineScreen(ModalScreen[tuple[dt.date, dt.date] | None]):
     """Dismissed with the (first, last) day of the chosen period, or None."""
 
@@ -86,7 +78,7 @@ class TimelineScreen(ModalScreen[tuple[dt.date, dt.date] | None]):
         starts = self.timeline.periods
         first = starts[self.cursor * self.step]
         last_start = starts[min(len(starts) - 1, (self.cursor + 1) * self.step - 1)]
-        return first, next_start(last_start, self.timeline.unit) - dt.timedelta(days=1)
+        return first, self.timeline.after(last_start) - dt.timedelta(days=1)
 
     def draw(self) -> None:
         chart = self.query_one("#timeline-chart", Static)
