@@ -108,6 +108,8 @@ class Workspace:
                 remove_session(self._session)
             raise
         self._engine: SearchEngine | None = None
+        self._stories: tuple[int, dict[str, Story]] | None = None
+        """The stories by article, and the engine generation they were found for."""
         self._lock = threading.Lock()
         self._closed = False
         if not self.read_only:
@@ -216,8 +218,21 @@ class Workspace:
         return self.engine().related(article_id, limit)
 
     def same_story(self, article_id: str) -> tuple[SearchHit, ...]:
-        """The other articles telling the story of this one (republished or revised copies)."""
-        return self.engine().same_story(article_id)
+        """The other articles telling the story of this one, oldest first.
+
+        Copies (republished or revised) always; the other articles of its event
+        when the stories were found for this version of the index (`stories()`:
+        the app finds them in the background for a library of a few thousand).
+        """
+        copies = self.engine().same_story(article_id)
+        story = (self._known_stories() or {}).get(article_id)
+        if story is None:
+            return copies
+        others = {hit.id: hit for hit in copies}
+        for hit in story.articles:
+            if hit.id != article_id:
+                others.setdefault(hit.id, hit)
+        return tuple(sorted(others.values(), key=lambda h: (h.published or dt.date.max, h.id)))
 
     def stories(self, theme: str | None = None, since: dt.date | None = None) -> list[Story]:
         """The stories told by two articles or more, newest first; in `theme`, since `since`.
@@ -227,7 +242,10 @@ class Workspace:
         from .engine.stories import SignatureCache
 
         cache = SignatureCache((self._session or self.data).stories_cache)
-        found = self.engine().stories(cache)
+        engine = self.engine()
+        found = engine.stories(cache)
+        by_article = {hit.id: story for story in found for hit in story.articles}
+        self._stories = (engine.generation, by_article)
         if theme is not None:
             if theme not in self.themes:
                 raise QueryError(f"unknown theme {theme!r}")
@@ -261,8 +279,18 @@ class Workspace:
 
     def story_of(self, article_id: str) -> Story | None:
         """The story an article is part of, if it is part of one."""
-        return next((s for s in self.stories() if any(h.id == article_id for h in s.articles)),
-                    None)  # fmt: skip
+        known = self._known_stories()
+        if known is None:
+            self.stories()
+            known = self._known_stories() or {}
+        return known.get(article_id)
+
+    def _known_stories(self) -> dict[str, Story] | None:
+        """The stories by article, when found for the index as it is now; else None."""
+        known = self._stories
+        if known is None or known[0] != self.engine().generation:
+            return None
+        return known[1]
 
     def themes_of(self, article_id: str) -> tuple[str, ...]:
         """The themes an article is in, as searches see them."""

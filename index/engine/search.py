@@ -70,6 +70,8 @@ class SearchEngine:
         self.parser = parser
         self._lock = threading.RLock()
         self._sets: FacetSets | None = None
+        self.generation = 0
+        """Counts the index versions this engine has searched (it grows on each refresh)."""
         self._building: tuple[set[int], list[int]] | None = None
         """Every document and the dates, while the facet sets are being built."""
         self._matches: dict[str, set[int]] = {}
@@ -102,6 +104,7 @@ class SearchEngine:
                     return False
             self._searcher.close()
             self._searcher = fresh
+            self.generation += 1
             self.clear_caches()
             return True
 
@@ -233,11 +236,26 @@ class SearchEngine:
             return tuple(sorted(hits, key=lambda h: (h.published or dt.date.max, h.id)))
 
     def stories(self, cache: SignatureCache) -> list[Story]:
-        """Every story of the index (see `engine.stories`), newest first."""
+        """Every story of the index (see `engine.stories`), newest first.
+
+        The grouping reads every article, on a searcher of its own, so searches
+        go on meanwhile (the engine's lock is held only to list the hits).
+        """
+        with self._lock:
+            own = self._ix.searcher()
+        try:
+            groups = [[own.stored_fields(d)["id"] for d in docnums]
+                      for docnums in find_stories(own, cache)]  # fmt: skip
+        finally:
+            own.close()
         with self._lock:
             found = []
-            for docnums in find_stories(self._searcher, cache):
+            for ids in groups:
+                numbers = (self._searcher.document_number(id=article_id) for article_id in ids)
+                docnums = [number for number in numbers if number is not None]
                 hits = [self._hit(d, 0.0, self._searcher.stored_fields(d), ()) for d in docnums]
+                if len(hits) < 2:
+                    continue  # changed meanwhile
                 hits.sort(key=lambda h: (h.published or dt.date.max, h.id))
                 found.append(Story(hits[0].id, hits[0].title, tuple(hits)))
             return sorted(found, key=lambda s: (s.last or dt.date.min, s.id), reverse=True)

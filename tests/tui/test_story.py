@@ -19,6 +19,7 @@ from tui.widgets.reader import ArticleView
 from ..unit.test_emerging import burst_library
 from ..unit.test_stories import DATA, write_reports
 from .conftest import AppFactory, main_screen, notifications, search_and_open, settle, wait_until
+from .test_triage import reader_text
 
 
 def stories_content(tmp_path: Path) -> Path:
@@ -132,3 +133,14 @@ async def test_what_is_emerging_lists_the_burst_and_searches_it(
         await settle(pilot)
         main = main_screen(pilot)
         assert main.state.query == "typhoon" and len(main.query_one(ArticleList).hits) == 6
+
+
+async def test_the_reader_lists_the_other_coverage_of_the_event(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(stories_content(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the stories of a small library are found in the background
+        await search_and_open(pilot, "Sariwon", "wire-greenhouse")
+        header = reader_text(pilot)
+        assert "Same story:" in header and "Greenhouse farm opens in North Hwanghae" in header

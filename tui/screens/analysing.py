@@ -28,6 +28,8 @@ from .host import Host
 from .story import StoryScreen
 from .timeline import TimelineScreen
 
+STORIES_IN_BACKGROUND = 5000
+"""Articles up to which stories are found at start-up (about a second at 5,000)."""
 DATE_RANGE = re.compile(r"\s*date:\[\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\]")
 """A period chosen on the timeline, replaced by the next one chosen."""
 
@@ -38,6 +40,21 @@ class AnalysisFlow:
     def __init__(self, host: Host, screen: Screen[None]) -> None:
         self.host = host
         self.screen = screen
+
+    def find_stories_soon(self) -> None:
+        """For a library of at most STORIES_IN_BACKGROUND articles, find its stories now, in
+        the background, so the Reader lists an article's other coverage as it opens."""
+        workspace = self.host.workspace
+
+        def work() -> Message | None:
+            try:
+                if workspace.engine().article_count <= STORIES_IN_BACKGROUND:
+                    workspace.stories()
+            except BriefingError:
+                pass  # only a head start: `S` says what is wrong
+            return None
+
+        self.host.in_thread("stories", work, True)
 
     def story(self) -> None:
         host = self.host

@@ -120,6 +120,7 @@ class MainScreen(Screen[None]):
         self.error = ""
         self._article_request = 0
         self._check_index_after_results = False
+        self._stories_found = False
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder='/ Search: words, "phrases", prefix*, place:…', id="search")
@@ -345,6 +346,9 @@ class MainScreen(Screen[None]):
         if self._check_index_after_results:
             self._check_index_after_results = False
             self.sync_index()
+        elif not self._stories_found:
+            self._stories_found = True
+            self.analysis.find_stories_soon()
 
     @on(SearchFailed)
     def search_failed(self, message: SearchFailed) -> None:
