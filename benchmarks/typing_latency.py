@@ -128,8 +128,7 @@ def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:
                             results[f"paced_{phase}"] += per_key
                             if last is not None:
                                 results[f"last_{phase}"].append(last)
-                terminal.send("\x1b")
-                terminal.send("q")
+                terminal.send("\x03")  # Ctrl+C: a `q` after Esc can land in the box as typed
                 terminal.exit_code()
             finally:
                 terminal.close()
