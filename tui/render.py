@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.text import Text
 
 from index import Block, parse_body
-from index.models import Article, SearchHit, Snippet, Source, Theme, Timeline
+from index.models import Article, SearchHit, Snippet, Source, Story, Theme, Timeline
 
 if TYPE_CHECKING:
     from index import FetchStatus
@@ -147,6 +147,13 @@ def article_renderable(article: Article, source: Source, themes: dict[str, Theme
         parts.append(block_text(block))
         parts.append(Text(""))
     return Group(*parts)
+
+
+def story_span(story: Story) -> str:
+    """The days a story spans: "2024-07-24 – 2024-07-27", one day, or "undated"."""
+    if story.first is None or story.first == story.last or story.last is None:
+        return format_date(story.first)
+    return f"{format_date(story.first)} – {format_date(story.last)}"
 
 
 def story_line(hit: SearchHit, source: Source) -> str:

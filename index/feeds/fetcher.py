@@ -221,6 +221,9 @@ class Fetcher:
         state = self._state(feed)
         now = time.time()
         outcome = FeedOutcome(feed, "failed", notices=download.notices)
+        wait = None  # what a busy server asked for (429, 503 with Retry-After)
+        if response.status in SLOW_DOWN:
+            wait = retry_after(response.headers.get("retry-after"), now)
         if response.moved_to:
             outcome.moved_to = response.moved_to
         if response.error:
@@ -229,7 +232,6 @@ class Fetcher:
             outcome.status = "not modified"
             self._keep_validators(state, response, refresh_only=True)
         elif response.status in SLOW_DOWN:
-            wait = retry_after(response.headers.get("retry-after"), now)
             asked = f"; asked to wait {wait:.0f} s" if wait is not None else ""
             outcome.error = f"HTTP {response.status} (the server is busy or limits requests){asked}"
         elif response.status == 410:
@@ -246,9 +248,6 @@ class Fetcher:
             outcome.status = "new" if outcome.new else "nothing new"
             self._keep_validators(state, response, refresh_only=False)
         if outcome.status == "failed":
-            wait = None
-            if response.status in SLOW_DOWN:
-                wait = retry_after(response.headers.get("retry-after"), now)
             state.failed(now, feed.interval, outcome.error, wait)
             outcome.waits_until = max(state.backoff_until, state.retry_until)
         else:

@@ -12,7 +12,7 @@ from rich.text import Text
 from index import SearchRequest, Workspace
 from index.models import Story
 
-from ..render import format_date, timeline_chart
+from ..render import format_date, story_span, timeline_chart
 from .output import EXIT_OK, ensure_index, plural
 
 
@@ -38,7 +38,7 @@ def cmd_stories(workspace: Workspace, args: argparse.Namespace, out: Console, er
 
 def story_lines(story: Story, workspace: Workspace) -> Text:
     """A story's headline, span and sources, then one line per article."""
-    span = _span(story)
+    span = story_span(story)
     text = Text(story.title, style="bold")
     names = ", ".join(workspace.source(s).name for s in story.sources)
     text.append(f"\n{span} · {plural(len(story.articles))} · {names}", style="dim")
@@ -61,14 +61,6 @@ def story_json(story: Story, workspace: Workspace) -> dict[str, object]:
                       "published": hit.published.isoformat() if hit.published else None}
                      for hit in story.articles],
     }  # fmt: skip
-
-
-def _span(story: Story) -> str:
-    if story.first is None:
-        return "undated"
-    if story.first == story.last or story.last is None:
-        return story.first.isoformat()
-    return f"{story.first.isoformat()} – {story.last.isoformat()}"
 
 
 def cmd_emerging(workspace: Workspace, args: argparse.Namespace, out: Console,

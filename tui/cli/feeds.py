@@ -113,9 +113,8 @@ def cmd_feeds_list(workspace: Workspace, args: argparse.Namespace, out: Console,
             status += f": {state.error}"
         if state.failures:
             status += f" ({plural(state.failures, 'failure')} in a row)"
-        table.add_row(Text(f"{feed.id}\n{feed.url}"), Text(_when(state.last_fetch, now)),
-                      Text(status), Text(str(state.new_items)),
-                      Text(_due(feed, state, now)))  # fmt: skip
+        table.add_row(Text(f"{feed.id}\n{feed.url}"), Text(_when(state.last_fetch)),
+                      Text(status), Text(str(state.new_items)), Text(_due(state, now)))  # fmt: skip
     out.print(table)
     return EXIT_OK
 
@@ -213,7 +212,7 @@ def _next(state: FeedState) -> float:
     return max(state.next_due, state.backoff_until, state.retry_until)
 
 
-def _due(feed: Feed, state: FeedState, now: float) -> str:
+def _due(state: FeedState, now: float) -> str:
     waiting = state.waits_for(now)
     if waiting is None:
         return "now"
@@ -221,7 +220,7 @@ def _due(feed: Feed, state: FeedState, now: float) -> str:
     return f"{_in(until, now)}" + ("" if why == "not due yet" else f" ({why})")
 
 
-def _when(moment: float, now: float) -> str:
+def _when(moment: float) -> str:
     if not moment:
         return "never"
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(moment))

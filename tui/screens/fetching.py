@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from .. import tasks
 from ..messages import FetchDone, FetchFailed, FetchProgressed
 from ..render import fetch_line
 from .host import Host
@@ -45,8 +46,6 @@ class FetchFlow:
         self.running = True
         host.activity = "fetching feeds…"
         host.refresh_status()
-        from .. import tasks
-
         host.in_thread("fetch", partial(tasks.fetch_feeds, host.workspace, host.post_message),
                        True)  # fmt: skip
 

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Static
 from index import Workspace, plain_text
 from index.models import Article, Story
 
-from ..render import article_renderable, format_date
+from ..render import article_renderable, format_date, story_span
 
 MONTHS = frozenset("january february march april may june july august september october "
                    "november december".split())  # fmt: skip
@@ -43,10 +43,8 @@ def shared_points(articles: list[Article]) -> list[str]:
     if len(articles) < 2:
         return []
     texts = [f"{a.title}\n{plain_text(a.body)}" for a in articles]
-    common: list[str] = []
     tagged = [set(a.places) | set(a.people) | set(a.organizations) for a in articles]
-    for name in sorted(set.intersection(*tagged)):
-        common.append(name)
+    common = sorted(set.intersection(*tagged))
     words = {w.lower() for t in texts for w in re.findall(r"\b[a-z]+\b", t)}
     for pattern in (_NAME, _FIGURE):
         found = [{m.group(0).strip() for m in pattern.finditer(t)} for t in texts]
@@ -108,8 +106,7 @@ class StoryScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         story = self.story
-        span = format_date(story.first) if story.first == story.last else (
-            f"{format_date(story.first)} – {format_date(story.last)}")  # fmt: skip
+        span = story_span(story)
         sources = ", ".join(self.workspace.source(s).name for s in story.sources)
         head = Text(story.title, style="bold")
         head.append(f"\n{span} · {len(self.articles)} articles · {sources}", style="dim")
