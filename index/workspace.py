@@ -108,8 +108,9 @@ class Workspace:
                 remove_session(self._session)
             raise
         self._engine: SearchEngine | None = None
-        self._stories: tuple[int, dict[str, Story]] | None = None
-        """The stories by article, and the engine generation they were found for."""
+        self._stories: tuple[int, list[Story]] | None = None
+        """The stories, and the engine generation they were found for (None after the catalog
+        changes: their hits carry theme memberships)."""
         self._lock = threading.Lock()
         self._closed = False
         if not self.read_only:
@@ -241,11 +242,13 @@ class Workspace:
         """
         from .engine.stories import SignatureCache
 
-        cache = SignatureCache((self._session or self.data).stories_cache)
         engine = self.engine()
-        found = engine.stories(cache)
-        by_article = {hit.id: story for story in found for hit in story.articles}
-        self._stories = (engine.generation, by_article)
+        engine.refresh()  # another process may have changed the index
+        if self._stories is not None and self._stories[0] == engine.generation:
+            found = self._stories[1]  # found already for this version of the index
+        else:
+            found = engine.stories(SignatureCache((self._session or self.data).stories_cache))
+            self._stories = (engine.generation, found)
         if theme is not None:
             if theme not in self.themes:
                 raise QueryError(f"unknown theme {theme!r}")
@@ -290,7 +293,7 @@ class Workspace:
         known = self._stories
         if known is None or known[0] != self.engine().generation:
             return None
-        return known[1]
+        return {hit.id: story for story in known[1] for hit in story.articles}
 
     def themes_of(self, article_id: str) -> tuple[str, ...]:
         """The themes an article is in, as searches see them."""
@@ -498,6 +501,7 @@ class Workspace:
     def reload_catalog(self) -> None:
         """Read sources, themes and variants again (after the user changed them)."""
         self.catalog = load_catalog(self.content_dirs)
+        self._stories = None
         self.variants = VariantExpander(self.catalog.variants)
         self.parser.reload(self.variants, self.catalog.themes, self.catalog.sources)
         if self._engine is not None:
