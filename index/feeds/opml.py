@@ -7,7 +7,7 @@ DTDs or network access, capped at MAX_OPML_BYTES; every `outline` with an
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
@@ -43,14 +43,10 @@ def read_opml(raw: bytes) -> list[tuple[str, str]]:
 
 def write_opml(feeds: list[Feed], title: str = "briefing subscriptions") -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
-             f"  <head><title>{_escape(title)}</title></head>", "  <body>"]  # fmt: skip
+             f"  <head><title>{escape(title)}</title></head>", "  <body>"]  # fmt: skip
     for feed in feeds:
         name = feed.title or feed.id
         lines.append(f"    <outline type=\"rss\" text={quoteattr(name)} title={quoteattr(name)} "
                      f"xmlUrl={quoteattr(feed.url)}/>")  # fmt: skip
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
