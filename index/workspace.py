@@ -505,8 +505,7 @@ class Workspace:
         self.variants = VariantExpander(self.catalog.variants)
         self.parser.reload(self.variants, self.catalog.themes, self.catalog.sources)
         if self._engine is not None:
-            self._engine.forget_parsed()
-            self._engine.clear_caches()  # theme members follow the new queries
+            self._engine.catalog_changed()  # theme members follow the new queries
 
     def close(self) -> None:
         with self._lock:  # not while a worker is opening the engine

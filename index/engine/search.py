@@ -40,7 +40,7 @@ from ..models import (
 from . import highlight
 from .analysis import normalise_name
 from .emerging import emerging_terms
-from .facets import FacetSets, build_facet_sets
+from .facets import FacetSets, build_facet_sets, updated_facet_sets
 from .fast.columns import live_docs, numeric_column
 from .fast.postings import PostingReader
 from .fast.ranking import matching_docs, ranked_by_terms
@@ -70,6 +70,8 @@ class SearchEngine:
         self.parser = parser
         self._lock = threading.RLock()
         self._sets: FacetSets | None = None
+        self._earlier: FacetSets | None = None
+        """The sets of the version before a refresh, to carry over (see facets.py)."""
         self.generation = 0
         """Counts the index versions this engine has searched (it grows on each refresh)."""
         self._building: tuple[set[int], list[int]] | None = None
@@ -105,7 +107,9 @@ class SearchEngine:
             self._searcher.close()
             self._searcher = fresh
             self.generation += 1
+            earlier = self._sets or self._earlier
             self.clear_caches()
+            self._earlier = earlier  # carried over to the new version (see facets.py)
             return True
 
     def close(self) -> None:
@@ -149,10 +153,17 @@ class SearchEngine:
         with self._lock:
             self._facet_sets()
 
-    def forget_parsed(self) -> None:
-        """The catalog changed: queries mentioning sources may parse differently now."""
+    def catalog_changed(self) -> None:
+        """Sources, themes or variants changed: parse again and work out the sets again.
+
+        The sets are kept to carry over: what the new catalog changes (a theme's
+        query, the variants) is checked before they are (see facets.py).
+        """
         with self._lock:
             self._parsed.clear()
+            earlier = self._sets or self._earlier
+            self.clear_caches()
+            self._earlier = earlier
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Articles matching the request's query and every filter, best first (or newest).
@@ -337,7 +348,7 @@ class SearchEngine:
         with self._lock:
             self._matches.clear()
             self._postings = PostingReader(self._searcher)
-            self._sets = None
+            self._sets = self._earlier = None
             self._by_id = {}
 
     def _facet_sets(self) -> FacetSets:
@@ -345,8 +356,14 @@ class SearchEngine:
             # Theme queries run while the sets are built may need every document and the
             # dates (NOT, date ranges): they get these, never a second build of the sets.
             self._building = (live_docs(self._searcher), numeric_column(self._searcher, "day"))
+            earlier, self._earlier = self._earlier, None
             try:
-                self._sets = build_facet_sets(
+                found = None
+                if earlier is not None:
+                    found = updated_facet_sets(
+                        earlier, self._searcher, self.parser, self._docs, self._index_dir
+                    )
+                self._sets = found or build_facet_sets(
                     self._searcher, self.parser, self._docs, self._index_dir
                 )
             finally:
