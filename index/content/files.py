@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,27 +24,73 @@ def article_files(content_dirs: Iterable[Path]) -> Iterator[Path]:
         yield Path(path)
 
 
-def article_entries(content_dirs: Iterable[Path]) -> Iterator[tuple[str, os.stat_result]]:
+def article_entries(
+    content_dirs: Iterable[Path], folders: dict[str, int] | None = None
+) -> Iterator[tuple[str, os.stat_result]]:
     """(path, stat) of every article file, as `article_files` orders them.
 
     Uses os.scandir, whose entries carry their stat, so scanning a hundred
     thousand files costs one system call per file and no Path objects.
+    With `folders`, records there the modification time of every folder
+    looked in (see `folders_unchanged`).
     """
     for directory in content_dirs:
+        _stamp(str(directory), folders)
         root = os.path.join(directory, ARTICLES_DIR)
         if os.path.isdir(root):
-            yield from sorted(_walk(root))
+            yield from sorted(_walk(root, folders))
         elif os.path.isdir(directory) and not os.path.isfile(os.path.join(directory, THEMES)):
             # A plain folder of articles (no articles/ inside): its own .md files are the
             # articles. A briefing folder with its catalog but no articles yet has none.
-            yield from sorted(entry for entry in _walk(str(directory)) if not _is_readme(entry[0]))
+            yield from sorted(
+                entry for entry in _walk(str(directory), folders) if not _is_readme(entry[0])
+            )
+
+
+SETTLED_NS = 2_000_000_000
+"""A folder changed this recently may change again within its clock's tick unseen."""
+
+
+def settled(folders: dict[str, int]) -> dict[str, int]:
+    """The folder stamps, or none at all when one is too recent to be trusted."""
+    recent = time.time_ns() - SETTLED_NS
+    return {} if any(mtime > recent for mtime in folders.values()) else folders
+
+
+def folders_unchanged(folders: dict[str, int]) -> bool:
+    """True when no folder stamped by `article_entries` has changed since.
+
+    A file added, removed or renamed changes its folder's modification time, so
+    the article files are then the ones listed before: only their own stamps
+    need checking. No stamps at all proves nothing.
+    """
+    if not folders:
+        return False
+    try:
+        return all(os.stat(path).st_mtime_ns == mtime for path, mtime in folders.items())
+    except OSError:
+        return False
+
+
+def _stamp(folder: str, folders: dict[str, int] | None) -> None:
+    """Record a folder's modification time; a missing folder's parent's (its creation)."""
+    if folders is None:
+        return
+    for candidate in (folder, os.path.dirname(os.path.abspath(folder))):
+        try:
+            folders[candidate] = os.stat(candidate).st_mtime_ns
+            return
+        except OSError:
+            continue
+    folders[folder] = -1  # neither exists: never unchanged
 
 
 def _is_readme(path: str) -> bool:
     return os.path.basename(path).lower() in ("readme.md", "changelog.md")
 
 
-def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
+def _walk(folder: str, folders: dict[str, int] | None) -> Iterator[tuple[str, os.stat_result]]:
+    _stamp(folder, folders)
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -56,6 +103,6 @@ def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
         except OSError:
             continue
         if stat_module.S_ISDIR(info.st_mode):
-            yield from _walk(entry.path)
+            yield from _walk(entry.path, folders)
         elif entry.name.endswith(".md") and stat_module.S_ISREG(info.st_mode):
             yield entry.path, info

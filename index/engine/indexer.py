@@ -30,7 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from ..access import check_index_dir
 from ..content.articles import read_article
-from ..content.files import article_entries
+from ..content.files import article_entries, settled
 from ..errors import BriefingError, IndexBusy, LockTimeout, NotesError
 from ..models import Article, Problem
 from ..paths import DataPaths
@@ -39,7 +39,16 @@ from ..userdata.curation import Curation
 from ..userdata.notes import NotesStore
 from .documents import document_fields
 from .manifest import Curated, Manifest, ManifestStore
-from .scanning import DUPLICATE, ScannedFile, assign_ids, moved, problems_of, read_file, scan
+from .scanning import (
+    DUPLICATE,
+    ScannedFile,
+    assign_ids,
+    moved,
+    problems_of,
+    read_file,
+    scan,
+    unchanged,
+)
 from .schema import build_schema, schema_fingerprint
 
 Progress = Callable[[int, int], None]
@@ -113,6 +122,8 @@ class Indexer:
         if self.notes.stamps() != manifest.notes or self._curated_now() != manifest.curated:
             return True
         entries = manifest.files
+        if unchanged(entries, manifest.folders):
+            return False
         seen = 0
         for path, stat in article_entries(self.content_dirs):
             seen += 1
@@ -153,10 +164,7 @@ class Indexer:
             return self._rebuild(progress)
         assert manifest is not None
         previous = manifest.files
-        indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
-        scanned, files_changed = scan(self.content_dirs, previous)
-        report = SyncReport()
-        desired = assign_ids(scanned)
+        listing = scan(self.content_dirs, previous, manifest.folders)
         notes_now = self.notes.stamps()
         notes_changed = {
             article_id
@@ -169,6 +177,20 @@ class Indexer:
             for article_id in set(self._curated) | set(manifest.curated)
             if self._curated.get(article_id) != manifest.curated.get(article_id)
         }
+        if listing is None and not notes_changed:  # the common case, from file stamps alone
+            self.manifests.remember(manifest)
+            indexed = sum(1 for entry in previous.values() if entry.indexed)
+            return SyncReport(unchanged=indexed, problems=self.known_problems())
+        if listing is None:
+            listing = (
+                [ScannedFile(path, entry) for path, entry in previous.items()],
+                False,
+                (manifest.folders),
+            )
+        scanned, files_changed, folders = listing
+        indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
+        report = SyncReport()
+        desired = assign_ids(scanned)
         to_write = [
             item
             for article_id, item in desired.items()
@@ -199,8 +221,8 @@ class Indexer:
         report.removed = stale
         report.unchanged = len(desired) - len(report.added) - len(report.updated)
         report.problems = problems_of(scanned) + report.problems
-        if files_changed or to_write or stale or notes_changed:
-            self._write_manifest(scanned, notes_now)
+        if files_changed or to_write or stale or notes_changed or folders != manifest.folders:
+            self._write_manifest(scanned, notes_now, folders)
         else:
             self.manifests.remember(manifest)  # the file on disk says the same
         return report
@@ -213,7 +235,8 @@ class Indexer:
         """
         notes_now = self.notes.stamps()
         self._curated = self._curated_now()
-        paths = [path for path, _stat in article_entries(self.content_dirs)]
+        folders: dict[str, int] = {}
+        paths = [path for path, _stat in article_entries(self.content_dirs, folders)]
         self._remove_leftovers()
         building = Path(tempfile.mkdtemp(prefix="index.building-", dir=self.data.root))
         ix = whoosh_index.create_in(str(building), self.schema)
@@ -246,7 +269,7 @@ class Indexer:
             raise
         self._swap_in(building)
         report.problems = problems_of(scanned) + report.problems
-        self._write_manifest(scanned, notes_now)
+        self._write_manifest(scanned, notes_now, settled(folders))
         return report
 
     def _document(self, article: Article, report: SyncReport) -> dict[str, Any]:
@@ -336,7 +359,10 @@ class Indexer:
             raise IndexBusy("index busy: another process is writing to it") from None
 
     def _write_manifest(
-        self, scanned: list[ScannedFile], notes: dict[str, tuple[int, int]]
+        self,
+        scanned: list[ScannedFile],
+        notes: dict[str, tuple[int, int]],
+        folders: dict[str, int] | None = None,
     ) -> None:
         files = {item.path: item.entry for item in scanned}
-        self.manifests.save(Manifest(files, notes, dict(self._curated)))
+        self.manifests.save(Manifest(files, notes, dict(self._curated), folders or {}))

@@ -50,6 +50,8 @@ class Manifest:
     """(mtime_ns, size) of each article's notes file when it was last indexed."""
     curated: Curated = field(default_factory=dict)
     """The hand-made theme changes of each article when it was last indexed."""
+    folders: dict[str, int] = field(default_factory=dict)
+    """Modification time of each folder the files were listed from (see scanning.scan)."""
 
 
 class ManifestStore:
@@ -107,6 +109,7 @@ class ManifestStore:
             },
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
             "curated": {key: [list(a), list(r)] for key, (a, r) in manifest.curated.items()},
+            "folders": manifest.folders,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost
@@ -143,7 +146,12 @@ class ManifestStore:
                 str(key): (tuple(map(str, pair[0])), tuple(map(str, pair[1])))
                 for key, pair in (data.get("curated") or {}).items()
             }
-            return Manifest(files, notes, curated)
+            folders = {
+                str(path): mtime
+                for path, mtime in (data.get("folders") or {}).items()
+                if type(mtime) is int
+            }  # absent from manifests written before folders were stamped
+            return Manifest(files, notes, curated, folders)
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 

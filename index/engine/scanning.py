@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.articles import MAX_ARTICLE_BYTES, article_from_bytes
-from ..content.files import article_entries
+from ..content.files import article_entries, folders_unchanged, settled
 from ..models import Article, Problem
 from .manifest import Entry
 
@@ -31,15 +31,26 @@ class ScannedFile:
 
 
 def scan(
-    content_dirs: Iterable[Path], previous: dict[str, Entry]
-) -> tuple[list[ScannedFile], bool]:
+    content_dirs: Iterable[Path], previous: dict[str, Entry], folders: dict[str, int]
+) -> tuple[list[ScannedFile], bool, dict[str, int]] | None:
     """Stat every article file; read only those whose stamp or hash changed.
 
-    Also says whether any file is new, gone or re-stamped since `previous`.
+    Also says whether any file is new, gone or re-stamped since `previous`, and
+    gives the stamps of the folders looked in. When none of the `folders` has
+    changed since, the files are those of `previous` (none added, removed or
+    renamed): each is stat-ed by its path, and no folder is listed; None then
+    says that none of them changed either.
     """
+    listed = _stat_known(previous) if folders_unchanged(folders) else None
+    if listed is not None and _same_stamps(listed, previous):
+        return None
+    if listed is None:
+        folders = {}
+        listed = list(article_entries(content_dirs, folders))
+        folders = settled(folders)
     scanned = []
     changed = False
-    for path, stat in article_entries(content_dirs):
+    for path, stat in listed:
         old = previous.get(path)
         if old and stat.st_mtime_ns == old.mtime_ns and stat.st_size == old.size:
             scanned.append(ScannedFile(path, old))
@@ -48,7 +59,28 @@ def scan(
         item = read_file(path, old)
         if item is not None:
             scanned.append(item)
-    return scanned, changed or len(scanned) != len(previous)
+    return scanned, changed or len(scanned) != len(previous), folders
+
+
+def unchanged(previous: dict[str, Entry], folders: dict[str, int]) -> bool:
+    """True when, by their stamps, no file of `previous` and no folder changed (a quick no)."""
+    listed = _stat_known(previous) if folders_unchanged(folders) else None
+    return listed is not None and _same_stamps(listed, previous)
+
+
+def _same_stamps(listed: list[tuple[str, os.stat_result]], previous: dict[str, Entry]) -> bool:
+    return all(
+        stat.st_mtime_ns == entry.mtime_ns and stat.st_size == entry.size
+        for (_path, stat), entry in zip(listed, previous.values(), strict=True)
+    )
+
+
+def _stat_known(previous: dict[str, Entry]) -> list[tuple[str, os.stat_result]] | None:
+    """(path, stat) of each file of `previous`, in its order; None if one is gone."""
+    try:
+        return [(path, os.stat(path)) for path in previous]
+    except OSError:
+        return None
 
 
 def read_file(path: str, old: Entry | None = None) -> ScannedFile | None:

@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from index import SearchRequest
+from index.engine import scanning
 from index.engine.indexer import Indexer
 from index.paths import DataPaths
 from index.workspace import Workspace
@@ -209,3 +211,46 @@ def test_a_damaged_manifest_means_a_rebuild(corpus_dir: Path, data_paths: DataPa
     report = Workspace([corpus_dir], data_paths).sync()
     assert report.rebuilt
     assert indexed_ids(Workspace([corpus_dir], data_paths)) == ALL_IDS
+
+
+def settle(folder: Path) -> None:
+    """Date the folder and those inside it a day back, as folders long unchanged are."""
+    day_ago = (int(time.time()) - 86400) * 1_000_000_000
+    for directory in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        os.utime(directory, ns=(day_ago, day_ago))
+
+
+def test_with_folders_unchanged_an_update_lists_no_folder_yet_sees_every_change(
+    corpus_dir: Path, data_paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle(corpus_dir)
+    workspace = Workspace([corpus_dir], data_paths)
+    workspace.sync()
+
+    def no_listing(*args: object) -> None:
+        raise AssertionError("a folder was listed although none changed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(scanning, "article_entries", no_listing)
+        assert not workspace.needs_update()
+        report = workspace.sync()
+        assert not report.changed and report.unchanged == len(ALL_IDS)
+        path = corpus_dir / "articles" / "pyongyang-housing.md"
+        path.write_text(path.read_text().replace("luxury apartments", "zebra apartments"))
+        assert workspace.needs_update()
+        assert workspace.sync().updated == ["pyongyang-housing"]
+    assert [hit.id for hit in workspace.search("zebra").hits] == ["pyongyang-housing"]
+
+    write_article(corpus_dir, "new.md", ARTICLE.format(id="new-one", title="New", body="Fresh."))
+    assert workspace.needs_update()
+    assert workspace.sync().added == ["new-one"]
+    settle(corpus_dir)
+    workspace.sync()  # the folders' stamps are recorded once they are old enough to trust
+    (corpus_dir / "articles" / "fisheries-no-date.md").unlink()
+    assert workspace.sync().removed == ["fisheries-no-date"]
+    settle(corpus_dir)
+    workspace.sync()
+    write_article(corpus_dir, "later/x.md",
+                  ARTICLE.format(id="in-a-sub-folder", title="Sub", body="Deeper."))  # fmt: skip
+    assert workspace.sync().added == ["in-a-sub-folder"]
+    workspace.close()
