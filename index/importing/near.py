@@ -131,14 +131,13 @@ class NearIndex:
         rows = self._candidates(values)
         if not rows:
             return None
-        matrix = self._all_rows()
-        chosen = np.fromiter(rows, dtype=np.int64)
-        estimates = (matrix[chosen] == values).mean(axis=1)
+        chosen = list(rows)  # only the candidates' rows: stacking them all is O(known)
+        estimates = (np.vstack([self._rows[row] for row in chosen]) == values).mean(axis=1)
         order = np.argsort(-estimates)[:MAX_CANDIDATES]
         for position in order:
             if estimates[position] < CANDIDATE_THRESHOLD:
                 break
-            candidate = self._ids[int(chosen[position])]
+            candidate = self._ids[chosen[int(position)]]
             other = self._text_of(candidate)
             if other is None:
                 continue
