@@ -33,22 +33,25 @@ from .generate import documents
 SAMPLE_EVERY = 50_000
 
 
-def write_archive(path: Path, records: int, copies: bool) -> None:
+def write_archive(
+    path: Path, records: int, copies: bool, seed: int = 20240101, prefix: str = ""
+) -> None:
+    """A JSON Lines archive of generated records (`prefix` keeps their links apart)."""
     with path.open("w", encoding="utf-8") as handle:
         one = None
-        for document in documents(1 if copies else records):
+        for document in documents(1 if copies else records, seed=seed):
             one = document
             if not copies:
-                handle.write(json.dumps(_record(document)) + "\n")
+                handle.write(json.dumps(_record(document, prefix)) + "\n")
         if copies and one is not None:
-            line = json.dumps(_record(one)) + "\n"
+            line = json.dumps(_record(one, prefix)) + "\n"
             handle.writelines(line for _ in range(records))
 
 
-def _record(document: Any) -> dict[str, str]:
+def _record(document: Any, prefix: str = "") -> dict[str, str]:
     return {"headline": document.title, "story_text": document.body,
-            "date_str": document.published, "link": f"https://example.org/{document.id}",
-            "topic": "News"}  # fmt: skip
+            "date_str": document.published,
+            "link": f"https://example.org/{prefix}{document.id}", "topic": "News"}  # fmt: skip
 
 
 def rss_mb() -> float:

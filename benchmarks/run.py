@@ -35,7 +35,7 @@ from typing import Any
 
 from index import SearchRequest
 
-from . import fts5, keys, profile, stories, tantivy_search, typing_latency
+from . import fts5, keys, profile, stories, tantivy_search, typing_latency, updates
 from .generate import documents, write_corpus
 from .queries import QUERIES, Query
 
@@ -49,6 +49,9 @@ TARGETS = [
     (20000, "search_p95_ratio_ours_over_fts5", "<=", 1.0),
     (20000, "startup_s", "<=", 1.0),
     (20000, "update_one_ms", "<=", 150),
+    (20000, "sync_nochange_ms", "<=", 50),
+    (20000, "note_findable_ms", "<=", 200),
+    (20000, "import_thousand_s", "<=", 8),
     (20000, "build_articles_per_s", ">=", 332),
     (100000, "typing_p95_ms", "<=", 250),
     (100000, "search_p95_ratio_ours_over_fts5", "<=", 1.5),
@@ -117,6 +120,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     session_rss = json.loads(session.stdout.strip().splitlines()[-1])["peak_rss_mb"]
     typing = typing_latency.measure(corpus, work / f"data-{count}", runs=1)
     grouping = stories.measure(corpus, work / f"data-{count}") if count <= STORIES_UP_TO else {}
+    keeping_up = updates.measure(corpus, work / f"data-{count}")  # last: it imports 1,000
     fts_p95 = percentile(fts_latencies, 0.95)
     tantivy_p95 = percentile(tantivy_latencies, 0.95)
     return {
@@ -144,6 +148,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
         "session_peak_rss_mb": session_rss,
         **typing,
         **grouping,
+        **keeping_up,
         "queries": len(QUERIES),
         "per_query_median_ms": ours["per_query_median_ms"],
     }
@@ -296,6 +301,9 @@ def markdown(results: dict[str, Any]) -> str:
         ("Build speed, ours / FTS5", "build_ratio_ours_over_fts5"),
         ("Update after changing 1 article (ms)", "update_one_ms"),
         ("Update after adding 100 articles (ms)", "add_hundred_ms"),
+        ("Update with nothing changed (ms)", "sync_nochange_ms"),
+        ("Saved note until a search finds it (ms)", "note_findable_ms"),
+        ("`briefing import` of 1,000 records into the library (s)", "import_thousand_s"),
         ("Search p50 (ms)", "search_p50_ms"),
         ("Search p95 (ms)", "search_p95_ms"),
         ("FTS5 search p50 (ms)", "fts5_search_p50_ms"),

@@ -1,0 +1,83 @@
+"""Keeping up with changes: a sync that finds nothing, a note until it is found, an import.
+
+    python -m benchmarks.updates CORPUS DATA     # a content folder and its built data dir
+
+- `sync_nochange_ms`: median of five updates with nothing changed, after one
+  that records the folders' stamps (the steady state of an open library);
+- `note_findable_ms`: median of three notes, each from saving it to a search
+  for its words finding the article (re-indexing it, refreshing the searcher,
+  carrying the facet sets over), as the app does after `a`;
+- `import_thousand_s`: `briefing import` of a 1,000-record archive into the
+  library beside the corpus, de-duplication and index update included, in a
+  process of its own. The imported articles stay: run this last.
+
+Prints one JSON object; run.py puts it in RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from index import SearchRequest
+
+from .archive_import import write_archive
+
+WORDS = ("zymurgy", "quixotry", "xylograph")
+"""Words no generated article has, one per note."""
+IMPORTED = 1000
+
+
+def measure(corpus: Path, data: Path) -> dict[str, Any]:
+    from index.workspace import Workspace
+
+    workspace = Workspace.open(corpus, data)
+    workspace.sync()
+    workspace.search("")  # the facet sets, as after the app's first screen
+    nochange = []
+    for _ in range(5):
+        started = time.perf_counter()
+        report = workspace.sync()
+        nochange.append((time.perf_counter() - started) * 1000)
+        assert not report.changed, report
+    findable = []
+    for number, word in enumerate(WORDS):
+        hit = workspace.search(SearchRequest("", limit=1, offset=number)).hits[0]
+        article = workspace.article(hit.id)
+        assert article is not None
+        started = time.perf_counter()
+        workspace.annotate(article, None, f"Compare with the {word} report.", ())
+        found = workspace.search(SearchRequest(word, limit=20))
+        findable.append((time.perf_counter() - started) * 1000)
+        assert [h.id for h in found.hits] == [hit.id], found
+    workspace.close()
+    return {
+        "sync_nochange_ms": round(statistics.median(nochange), 1),
+        "note_findable_ms": round(statistics.median(findable), 1),
+        **import_thousand(corpus, data),
+    }
+
+
+def import_thousand(corpus: Path, data: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = Path(scratch) / "archive.jsonl"
+        write_archive(archive, IMPORTED, copies=False, seed=4242, prefix="imported")
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())",
+             "--content", str(corpus), "--data", str(data), "import", str(archive)],
+            check=True, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+    return {"import_thousand_s": round(seconds, 2),
+            "import_thousand_said": done.stdout.strip().splitlines()[-1:]}  # fmt: skip
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(Path(sys.argv[1]), Path(sys.argv[2]))))
