@@ -62,27 +62,33 @@ def folders_unchanged(folders: dict[str, int]) -> bool:
 
     A file added, removed or renamed changes its folder's modification time, so
     the article files are then the ones listed before: only their own stamps
-    need checking. No stamps at all proves nothing.
+    need checking. A folder that was missing must be missing still. No stamps
+    at all prove nothing.
     """
     if not folders:
         return False
-    try:
-        return all(os.stat(path).st_mtime_ns == mtime for path, mtime in folders.items())
-    except OSError:
-        return False
+    for path, mtime in folders.items():
+        try:
+            if os.stat(path).st_mtime_ns != mtime:
+                return False
+        except OSError:
+            if mtime != ABSENT:
+                return False
+    return True
+
+
+ABSENT = -1
+"""The stamp of a folder that was not there."""
 
 
 def _stamp(folder: str, folders: dict[str, int] | None) -> None:
-    """Record a folder's modification time; a missing folder's parent's (its creation)."""
+    """Record a folder's modification time (ABSENT when it is missing)."""
     if folders is None:
         return
-    for candidate in (folder, os.path.dirname(os.path.abspath(folder))):
-        try:
-            folders[candidate] = os.stat(candidate).st_mtime_ns
-            return
-        except OSError:
-            continue
-    folders[folder] = -1  # neither exists: never unchanged
+    try:
+        folders[folder] = os.stat(folder).st_mtime_ns
+    except OSError:
+        folders[folder] = ABSENT
 
 
 def _is_readme(path: str) -> bool:

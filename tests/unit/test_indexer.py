@@ -224,7 +224,7 @@ def test_with_folders_unchanged_an_update_lists_no_folder_yet_sees_every_change(
     corpus_dir: Path, data_paths: DataPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settle(corpus_dir)
-    workspace = Workspace([corpus_dir], data_paths)
+    workspace = Workspace([corpus_dir, data_paths.library_dir], data_paths)  # no library yet
     workspace.sync()
 
     def no_listing(*args: object) -> None:
@@ -253,4 +253,9 @@ def test_with_folders_unchanged_an_update_lists_no_folder_yet_sees_every_change(
     write_article(corpus_dir, "later/x.md",
                   ARTICLE.format(id="in-a-sub-folder", title="Sub", body="Deeper."))  # fmt: skip
     assert workspace.sync().added == ["in-a-sub-folder"]
+    settle(corpus_dir)
+    workspace.sync()
+    write_article(data_paths.library_dir, "imported.md",
+                  ARTICLE.format(id="imported-one", title="In", body="Imported."))  # fmt: skip
+    assert workspace.sync().added == ["imported-one"]
     workspace.close()
