@@ -317,6 +317,10 @@ def markdown(results: dict[str, Any]) -> str:
         ("Typing: key → its prefix's results, p95 (ms)", "typing_p95_ms"),
         ("Typing at 80 ms a key: key → results, p50 cold / warm (ms)", "paced_cold_p50_ms"),
         ("Typing at 80 ms a key: last key → final results, p95 (ms)", "last_key_p95_ms"),
+        ("Typing stage: key → its search starts, p50 / p95 (ms)", "stage_debounce"),
+        ("Typing stage: the search, p50 / p95 (ms)", "stage_search"),
+        ("Typing stage: list, facets and status updated, p50 / p95 (ms)", "stage_update"),
+        ("Typing stage: painted and seen on the terminal, p50 / p95 (ms)", "stage_paint"),
         ("Start to first screen, warm index (s)", "startup_s"),
         ("Stories: first grouping, every signature made (s)", "stories_first_s"),
         ("Stories: again, nothing changed (s)", "stories_again_s"),
@@ -340,7 +344,7 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|" + "---:|" * len(sizes),
     ]
     for label, key in rows:
-        values = [results["sizes"][n].get(key, "") for n in sizes]
+        values = [_figure(results["sizes"][n], key) for n in sizes]
         lines.append(f"| {label} | " + " | ".join(f"{v:,}" if isinstance(v, int | float) else str(v)
                                                   for v in values) + " |")  # fmt: skip
     lines += targets_table(results, dict(rows))
@@ -356,6 +360,14 @@ def markdown(results: dict[str, Any]) -> str:
     if "profile" in results:
         lines += profile_section(results["profile"])
     return "\n".join(lines) + "\n"
+
+
+def _figure(figures: dict[str, Any], key: str) -> Any:
+    """A measure's value; for a typing stage, "p50 / p95"."""
+    if key.startswith("stage_"):
+        pair = [figures.get(f"{key}_{p}_ms") for p in ("p50", "p95")]
+        return " / ".join(f"{v:,}" for v in pair) if None not in pair else ""
+    return figures.get(key, "")
 
 
 def targets_table(results: dict[str, Any], labels: dict[str, str]) -> list[str]:

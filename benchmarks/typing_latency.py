@@ -12,14 +12,21 @@ time, in two ways:
   key's to the final results.
 
 The word is typed twice per run: cold (just after start) and warm (after Esc
-Esc cleared it). The screen is read by pyte through the tests' pty driver, so
-the time includes painting and the terminal's output, as a person sees it.
+Esc cleared it). While waiting for each result, the app stamps each search's
+stages (tui/trace.py), so each key's latency is also split into debounce
+(key → its search starts), search, update (list, facets, status) and paint
+(→ seen on the terminal): `stage_<name>_p50_ms` / `_p95_ms`. The screen is
+read by pyte through the tests' pty driver, so the time includes painting and
+the terminal's output, as a person sees it.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -48,17 +55,41 @@ def _wait_for(terminal: Terminal, done: Any, deadline: float) -> float | None:
     return time.monotonic() if done() else None
 
 
-def type_waiting(terminal: Terminal, word: str) -> list[float]:
-    """Per key: ms from the key to its prefix's results on screen."""
-    latencies = []
+def type_waiting(terminal: Terminal, word: str) -> list[tuple[str, float, float]]:
+    """Per key: its prefix, when it was sent and when that prefix's results were on screen."""
+    keys = []
     for end in range(1, len(word) + 1):
         prefix = word[:end]
         sent = time.monotonic()
         terminal.send(word[end - 1])
         seen = _wait_for(terminal, lambda p=prefix: _shown(terminal) == p, sent + TIMEOUT)
         if seen is not None:
-            latencies.append((seen - sent) * 1000)
-    return latencies
+            keys.append((prefix, sent, seen))
+    return keys
+
+
+STAGES = ("debounce", "search", "update", "paint")
+
+
+def stages(keys: list[tuple[str, float, float]], trace: Path) -> dict[str, list[float]]:
+    """Each key's latency cut at the app's stamps (see tui/trace.py), ms per stage:
+    key → search started → searched → screen updated → seen on the terminal."""
+    stamps = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
+    started = [(s["t"], s["request"], s["query"]) for s in stamps if s["stage"] == "started"]
+    at = {(s["stage"], s["request"]): s["t"] for s in stamps if s["stage"] != "started"}
+    found: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    for prefix, sent, seen in keys:
+        first = next(((t, r) for t, r, query in started if query == prefix and t >= sent), None)
+        if first is None:
+            continue
+        begun, request = first
+        searched, updated = at.get(("searched", request)), at.get(("updated", request))
+        if searched is None or updated is None or updated > seen:
+            continue
+        for stage, (a, b) in zip(STAGES, [(sent, begun), (begun, searched), (searched, updated),
+                                          (updated, seen)], strict=True):  # fmt: skip
+            found[stage].append((b - a) * 1000)
+    return found
 
 
 def type_paced(terminal: Terminal, word: str) -> tuple[list[float], float | None]:
@@ -112,9 +143,14 @@ def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:
     """Typing latencies for the library (p50/p95 in ms), cold and warm, both paces."""
     names = ("wait_cold", "wait_warm", "paced_cold", "paced_warm", "last_cold", "last_warm")
     results: dict[str, list[float]] = {name: [] for name in names}
+    split: dict[str, list[float]] = {stage: [] for stage in STAGES}
     for _run in range(runs):
         for pace in ("wait", "paced"):
+            trace = Path(tempfile.mkstemp(prefix="briefing-trace-")[1])
+            os.environ["BRIEFING_TRACE"] = str(trace)
             terminal = Terminal(data, "--content", str(corpus))
+            del os.environ["BRIEFING_TRACE"]
+            waited: list[tuple[str, float, float]] = []
             try:
                 terminal.read_until("articles", timeout=120)
                 terminal.read(1.0)
@@ -122,7 +158,9 @@ def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:
                     for phase in ("cold", "warm"):
                         _clear(terminal)
                         if pace == "wait":
-                            results[f"wait_{phase}"] += type_waiting(terminal, word)
+                            keys = type_waiting(terminal, word)
+                            waited += keys
+                            results[f"wait_{phase}"] += [(b - a) * 1000 for _p, a, b in keys]
                         else:
                             per_key, last = type_paced(terminal, word)
                             results[f"paced_{phase}"] += per_key
@@ -132,16 +170,23 @@ def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:
                 terminal.exit_code()
             finally:
                 terminal.close()
+            for stage, values in stages(waited, trace).items():
+                split[stage] += values
+            trace.unlink(missing_ok=True)
     summary: dict[str, Any] = {}
     for name, values in results.items():
         if values:
             summary[f"{name}_p50_ms"] = round(statistics.median(values), 1)
             summary[f"{name}_p95_ms"] = round(_p95(values), 1)
-    waited = results["wait_cold"] + results["wait_warm"]
+    each = results["wait_cold"] + results["wait_warm"]
     paced_last = results["last_cold"] + results["last_warm"]
-    summary["typing_p50_ms"] = round(statistics.median(waited), 1) if waited else None
-    summary["typing_p95_ms"] = round(_p95(waited), 1) if waited else None
+    summary["typing_p50_ms"] = round(statistics.median(each), 1) if each else None
+    summary["typing_p95_ms"] = round(_p95(each), 1) if each else None
     summary["last_key_p95_ms"] = round(_p95(paced_last), 1) if paced_last else None
+    for stage, values in split.items():  # waiting for each result: where the time went
+        if values:
+            summary[f"stage_{stage}_p50_ms"] = round(statistics.median(values), 1)
+            summary[f"stage_{stage}_p95_ms"] = round(_p95(values), 1)
     return summary
 
 
@@ -152,7 +197,6 @@ def _p95(values: list[float]) -> float:
 
 if __name__ == "__main__":
     import argparse
-    import json
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)

@@ -32,6 +32,7 @@ from index.models import Article, QueryTerms
 if TYPE_CHECKING:
     from index import FetchStatus
 
+from . import trace
 from .messages import (
     ArticleLoaded,
     CorpusNotesLoaded,
@@ -69,6 +70,7 @@ def search(
     if open_article is not None and not found.append:
         found.article_id = open_article.id
         found.matches = workspace.match_spans(plain_text(open_article.body), result.terms)
+    trace.stamp("searched", ticket)
     return found
 
 

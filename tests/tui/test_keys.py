@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -301,6 +305,23 @@ async def test_typing_shows_results_at_every_letter_after_the_second(
     await pilot.press("enter")
     await settle(pilot)
     assert listed_ids(pilot) == []  # Enter: the query is finished, and "greenh" is no word
+
+
+async def test_with_briefing_trace_set_each_search_stamps_its_stages_in_order(
+    running_app: Pilot[None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pilot = running_app
+    trace = tmp_path / "trace.jsonl"
+    monkeypatch.setenv("BRIEFING_TRACE", str(trace))
+    await pilot.press("slash", *"greenhouse")
+    await wait_until(pilot, lambda: "sinuiju-greenhouse" in listed_ids(pilot))
+    await settle(pilot)
+    stamps = [json.loads(line) for line in trace.read_text().splitlines()]
+    started = [s for s in stamps if s["stage"] == "started"]
+    assert started and started[-1]["query"] == "greenhouse"
+    last = started[-1]["request"]
+    times = {s["stage"]: s["t"] for s in stamps if s["request"] == last}
+    assert times["started"] <= times["searched"] <= times["updated"]
 
 
 async def test_a_phrase_is_one_match_and_opening_a_hit_lands_on_it(

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from index import SearchRequest
 from index.models import Article, QueryTerms, SearchHit, SearchResult
 
-from .. import tasks
+from .. import tasks, trace
 from ..messages import RelatedFound, SearchFailed, SearchFinished
 from ..widgets.article_list import ArticleList
 from ..widgets.facets import SourcesPane, ThemesPane, WhenWherePane
@@ -120,6 +120,7 @@ class SearchFlow:
             self._typing_request = self._request if typing else None
             self._typing_started = time.monotonic()
             request = self.request_for(typing=typing)
+            trace.stamp("started", self._request, request.query)
             work = partial(tasks.search, self.host.workspace, request, self._request,
                            self.host.open_article)  # fmt: skip
             self.host.in_thread("search", work, True)
@@ -175,6 +176,7 @@ class SearchFlow:
         host.refresh_status()
         if not message.append:
             host.results_shown()
+            trace.stamp("updated", message.request)
 
     def failed(self, message: SearchFailed) -> None:
         self._typing_ended(message.request)
