@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import YamlError
+from ..errors import FrontMatterError, YamlError
 from ..models import Article, KeyPoint, Problem
 from ..sanitize import clean_text, clean_value
 from .body import plain_text
-from .frontmatter import FrontMatter, parse_front_matter
+from .frontmatter import FrontMatter, body_of, parse_front_matter
 
 ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
 """What an article id may be (use `fullmatch`: it names the article's file)."""
@@ -55,6 +55,19 @@ def read_article(path: Path) -> LoadedArticle:
     except OSError as error:
         return _failed(path, None, f"cannot read: {error.strerror or error}")
     return article_from_bytes(raw, path)
+
+
+def body_text(path: Path) -> str | None:
+    """The plain text of an article file's body alone, its front matter not validated
+    (de-duplication compares the texts of files already read once); None if unreadable."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ARTICLE_BYTES + 1)
+        if len(raw) > MAX_ARTICLE_BYTES:
+            return None
+        return plain_text(body_of(clean_text(raw.decode("utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, FrontMatterError, RecursionError):
+        return None
 
 
 def article_from_bytes(raw: bytes, path: Path) -> LoadedArticle:

@@ -31,13 +31,8 @@ class FrontMatter:
 
 def parse_front_matter(text: str) -> FrontMatter:
     """Split `text` into its front matter mapping and body."""
-    opening = _OPENING.match(text)
-    if not opening:
-        raise FrontMatterError("no front matter: the file must start with a '---' line", 1)
-    closing = _CLOSING.search(text, opening.end())
-    if not closing:
-        raise FrontMatterError("front matter is not closed by a '---' line", 1)
-    yaml_text = text[opening.end() : closing.start()]
+    yaml_start, yaml_end, body_start = _delimit(text)
+    yaml_text = text[yaml_start:yaml_end]
     if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise FrontMatterError(
             f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", 1
@@ -45,6 +40,21 @@ def parse_front_matter(text: str) -> FrontMatter:
     data, key_lines = load_yaml(yaml_text, first_line=2)
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be a mapping of field: value", 2)
-    body_start = closing.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
     return FrontMatter(data, key_lines, text[body_start:], body_line)
+
+
+def body_of(text: str) -> str:
+    """The body of a file with front matter, the front matter left unread (not validated)."""
+    return text[_delimit(text)[2] :]
+
+
+def _delimit(text: str) -> tuple[int, int, int]:
+    """Where the front matter's YAML starts and ends, and where the body starts."""
+    opening = _OPENING.match(text)
+    if not opening:
+        raise FrontMatterError("no front matter: the file must start with a '---' line", 1)
+    closing = _CLOSING.search(text, opening.end())
+    if not closing:
+        raise FrontMatterError("front matter is not closed by a '---' line", 1)
+    return opening.end(), closing.start(), closing.end() + 1

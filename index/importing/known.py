@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..content.articles import read_article
+from ..content.articles import body_text, read_article
 from ..content.body import plain_text
 from ..content.files import article_entries
 from ..storage import atomic_write_bytes, atomic_write_text
@@ -125,10 +125,7 @@ class KnownArticles:
     def _text_of(self, article_id: str) -> str | None:
         """The plain text of a known article, read from its file (for the exact check)."""
         path = self._written.get(article_id) or self._paths.get(article_id)
-        if path is None:
-            return None
-        article = read_article(Path(path)).article
-        return plain_text(article.body) if article else None
+        return body_text(Path(path)) if path is not None else None
 
     def path_of(self, article_id: str, default: Path) -> Path:
         """Where an article found in the folders is; `default` for one added since."""

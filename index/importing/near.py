@@ -29,6 +29,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -46,30 +47,44 @@ MAX_CANDIDATES = 20
 WORD = re.compile(r"\w+")
 
 
-def shingles(text: str) -> set[bytes]:
-    """The text's shingles: every run of SHINGLE_WORDS words, lower-cased."""
+Shingle = tuple[str, ...]
+
+
+def shingles(text: str) -> set[Shingle]:
+    """The text's shingles: every run of SHINGLE_WORDS words, lower-cased.
+
+    Tuples of words, not joined strings: making a set of them costs a third
+    as much, and each shingle is joined only to be hashed into a signature.
+    """
     words = WORD.findall(text.lower())
     if len(words) < SHINGLE_WORDS:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + SHINGLE_WORDS]).encode()
-            for i in range(len(words) - SHINGLE_WORDS + 1)}  # fmt: skip
+        return {tuple(words)} if words else set()
+    return set(zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False))  # runs end early
 
 
-def signature(found: set[bytes]) -> np.ndarray:
-    """The MinHash values of a shingle set (uint32, NUM_PERM of them)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+_PERMUTATIONS: Any = None
+
+
+def signature(found: set[Shingle]) -> np.ndarray:
+    """The MinHash values of a shingle set (uint32, NUM_PERM of them), each shingle's
+    words joined by spaces and hashed with CRC-32."""
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:  # the same for every signature: drawn once
+        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32,
+                      permutations=_PERMUTATIONS)  # fmt: skip
     if found:
-        minhash.update_batch(list(found))
+        minhash.update_batch([" ".join(shingle).encode() for shingle in found])
     return minhash.hashvalues.astype(np.uint32)
 
 
-def similarity(first: set[bytes], second: set[bytes]) -> float:
+def similarity(first: set[Shingle], second: set[Shingle]) -> float:
     """Exact Jaccard similarity of two shingle sets."""
     union = len(first | second)
     return len(first & second) / union if union else 0.0
 
 
-def same_story(first: set[bytes], second: set[bytes]) -> bool:
+def same_story(first: set[Shingle], second: set[Shingle]) -> bool:
     """Whether two texts' shingles say they are one story (see the module's thresholds)."""
     smaller = min(len(first), len(second))
     if smaller < MIN_SHINGLES:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.content.articles import read_article
+from index.content.articles import body_text, read_article
+from index.content.body import plain_text
 from tests.helpers import ARTICLE, write_article
 
 GOOD = ARTICLE.format(id="good", title="A good article", body="Some text.")
@@ -176,3 +177,15 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     results = [read_article(path) for path in article_files([tmp_path])]
     assert [r.article.id for r in results if r.article] == ["good"]
     assert len([r for r in results if r.problems]) == 1
+
+
+def test_body_text_is_the_plain_text_of_the_article_read_whole(corpus_dir: Path) -> None:
+    paths = sorted((corpus_dir / "articles").glob("*.md"))
+    assert paths
+    for path in paths:
+        article = read_article(path).article
+        if article is not None:
+            assert body_text(path) == plain_text(article.body)
+    (corpus_dir / "no-front-matter.md").write_text("Just words.\n")
+    assert body_text(corpus_dir / "no-front-matter.md") is None
+    assert body_text(corpus_dir / "missing.md") is None
