@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
@@ -191,24 +192,28 @@ class Indexer:
         indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
         report = SyncReport()
         desired = assign_ids(scanned)
-        to_write = [
-            item
+        to_write = {
+            article_id: item
             for article_id, item in desired.items()
             if not (item.article is None and item.entry.indexed)
             or moved(article_id, item, previous)
             or article_id in notes_changed
-        ]
+        }
         stale = sorted(indexed_before - set(desired))
         if to_write or stale:
             writer = self._writer(ix)
             try:
-                for article_id in stale:
-                    writer.delete_by_term("id", article_id)
-                for done, item in enumerate(to_write, 1):
+                # One pass for every old version (update_document opens every segment per call).
+                replaced = [*stale, *to_write]
+                writer.delete_by_query(wq.Or([wq.Term("id", each) for each in replaced]))
+                for done, (article_id, item) in enumerate(to_write.items(), 1):
                     article = item.article or read_article(Path(item.path)).article
-                    if article is None:
+                    if article is None:  # unreadable since it was scanned: the next update
+                        item.entry.indexed = False  # tries again
                         continue
-                    writer.update_document(**self._document(article, report))
+                    if article.id != article_id:  # the file changed since it was scanned
+                        writer.delete_by_term("id", article.id)
+                    writer.add_document(**self._document(article, report))
                     item.entry.indexed = True
                     bucket = report.updated if article.id in indexed_before else report.added
                     bucket.append(article.id)
