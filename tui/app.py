@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from index import StateStore, Workspace
 
+from .collecting import IdleCollector
 from .commands import BriefingCommands
 from .key_order import KeyHolds, until_quiet
 from .screens.help import HelpScreen
@@ -41,11 +42,14 @@ class BriefingApp(App[None]):
         self._key_in_flight: events.Key | None = None
         self._key_bubbled: events.Key | None = None
         self.key_holds = KeyHolds()
+        self._collector: IdleCollector | None = None
         """What the next key waits for besides its predecessor (a search's results)."""
 
     def on_mount(self) -> None:
         if self.is_headless:
             return
+        self._collector = IdleCollector()
+        self.set_interval(IdleCollector.IDLE_CHECK, self._collector.tick)
         quit_on_signals(self.exit)
         self._terminal_fd = terminal_input()
         if self._terminal_fd is not None:
@@ -64,6 +68,8 @@ class BriefingApp(App[None]):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
+        if self._collector is not None:
+            self._collector.key()
         self._key_in_flight, self._key_bubbled = event, None
         try:
             await super().on_event(event)  # to the focused widget, or a priority binding
