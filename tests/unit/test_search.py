@@ -295,3 +295,20 @@ def test_a_single_typed_letter_waits_for_the_next_before_matching_as_a_prefix() 
     assert typed_prefix("c") == "c"
     assert typed_prefix("regional fl") == "regional (fl OR fl*)"
     assert typed_prefix("김") == "(김 OR 김*)"  # one Hangul syllable is a word already
+
+
+def test_a_two_letter_prefix_matches_its_commonest_words_only(
+    corpus_dir: Path, open_workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.engine.fast import ranking
+
+    for n in range(3):
+        coal = ARTICLE.format(id=f"coal-{n}", title="Coal", body="Coal from the mine.")
+        write_article(corpus_dir, f"coal-{n}.md", coal)
+    cobalt = ARTICLE.format(id="cobalt", title="Ore", body="Cobalt ore.")
+    write_article(corpus_dir, "cobalt.md", cobalt)
+    workspace = open_workspace(corpus_dir)
+    monkeypatch.setattr(ranking, "SHORT_PREFIX_EXPANSIONS", 1)
+    assert "cobalt" not in ids_typing(workspace, "co")  # only the commonest co- word
+    assert {"coal-0", "coal-1", "coal-2"} <= ids_typing(workspace, "co")
+    assert ids_typing(workspace, "cob") == {"cobalt"}  # three letters: every expansion

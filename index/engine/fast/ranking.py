@@ -128,10 +128,16 @@ def phrase_docs(postings: PostingReader, fieldname: str, words: list[str]) -> se
 
 PREFIX_EXPANSIONS = 200
 """A prefix matches the documents of its commonest expansions, this many at most."""
+SHORT_PREFIX = 2
+SHORT_PREFIX_EXPANSIONS = 24
+"""The cap for a prefix of SHORT_PREFIX letters or fewer: two letters cover a tenth of the
+vocabulary, whose postings took 0.3–0.4 s to read at 20,000 articles; the commonest
+two dozen words already cover nearly every article such a prefix finds."""
 
 
 def prefix_docs(postings: PostingReader, node: Any) -> set[int]:
-    """Documents holding one of the prefix's PREFIX_EXPANSIONS commonest words.
+    """Documents holding one of the prefix's commonest words (PREFIX_EXPANSIONS of them,
+    SHORT_PREFIX_EXPANSIONS for a prefix of two letters).
 
     Typing a query searches its last word as a prefix ("f", "fl", "flo"…): the
     cap keeps a one-letter prefix as cheap as a word on a large archive. The
@@ -147,10 +153,11 @@ def prefix_docs(postings: PostingReader, node: Any) -> set[int]:
     field = searcher.schema[node.fieldname]
     reader = searcher.reader()
     expansions = [field.from_bytes(btext) for _name, btext in node.expanded_terms(reader)]
-    if len(expansions) > PREFIX_EXPANSIONS:
+    cap = SHORT_PREFIX_EXPANSIONS if len(str(node.text)) <= SHORT_PREFIX else PREFIX_EXPANSIONS
+    if len(expansions) > cap:
         frequency = reader.doc_frequency
         expansions.sort(key=lambda term: -frequency(node.fieldname, term))
-        expansions = expansions[:PREFIX_EXPANSIONS]
+        expansions = expansions[:cap]
     found: set[int] = set()
     for term in expansions:
         found |= postings.docs(node.fieldname, term)
