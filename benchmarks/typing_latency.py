@@ -16,8 +16,10 @@ Esc cleared it). While waiting for each result, the app stamps each search's
 stages (tui/trace.py), so each key's latency is also split into debounce
 (key → its search starts), search, update (list, facets, status) and paint
 (→ seen on the terminal): `stage_<name>_p50_ms` / `_p95_ms`. The screen is
-read by pyte through the tests' pty driver, so the time includes painting and
-the terminal's output, as a person sees it.
+read by pyte through the tests' pty driver; a key's time ends when the bytes
+that show its results reach the terminal, so it includes painting and output,
+as a person sees it, but not pyte's own parsing (a Python emulator, far slower
+than the terminal a person uses).
 """
 
 from __future__ import annotations
@@ -48,24 +50,58 @@ def _shown(terminal: Terminal) -> str | None:
 
 
 def _wait_for(terminal: Terminal, done: Any, deadline: float) -> float | None:
+    """When the output that made `done()` true arrived (pyte, a slow emulator, not counted)."""
+    began = time.monotonic()
     while time.monotonic() < deadline:
         if done():
-            return time.monotonic()
+            return _arrival(terminal, began)
         terminal.read_some(0.005)
-    return time.monotonic() if done() else None
+    return _arrival(terminal, began) if done() else None
 
 
-def type_waiting(terminal: Terminal, word: str) -> list[tuple[str, float, float]]:
-    """Per key: its prefix, when it was sent and when that prefix's results were on screen."""
+def _arrival(terminal: Terminal, since: float) -> float:
+    """When the last output read arrived, if after `since`; else now."""
+    return terminal.arrived if terminal.arrived >= since else time.monotonic()
+
+
+def type_waiting(
+    terminal: Terminal, word: str, trace: Path | None = None
+) -> list[tuple[str, float, float]]:
+    """Per key: its prefix, when it was sent and when that prefix's results were on screen.
+
+    After a space the status line reads as for the prefix before it (the query
+    is shown trimmed), so that key's results are known by the app's stamp
+    (`trace`) and the output that follows it; without a trace it is not timed.
+    """
     keys = []
     for end in range(1, len(word) + 1):
         prefix = word[:end]
         sent = time.monotonic()
         terminal.send(word[end - 1])
-        seen = _wait_for(terminal, lambda p=prefix: _shown(terminal) == p, sent + TIMEOUT)
+        if prefix.endswith(" "):
+            if trace is None:
+                terminal.read(0.5)
+                continue
+
+            def painted(p: str = prefix, since: float = sent) -> bool:
+                updated = _updated_at(trace, p, since)
+                return updated is not None and terminal.arrived > updated
+
+            seen = _wait_for(terminal, painted, sent + TIMEOUT)
+        else:
+            seen = _wait_for(terminal, lambda p=prefix: _shown(terminal) == p, sent + TIMEOUT)
         if seen is not None:
             keys.append((prefix, sent, seen))
     return keys
+
+
+def _updated_at(trace: Path, query: str, since: float) -> float | None:
+    """When the screen was last updated for the first search of `query` started after `since`."""
+    stamps = [json.loads(line) for line in trace.read_text().splitlines()]
+    request = next((s["request"] for s in stamps if s["stage"] == "started"
+                    and s["query"] == query and s["t"] >= since), None)  # fmt: skip
+    return next((s["t"] for s in stamps if s["stage"] == "updated" and s["request"] == request),
+                None) if request is not None else None  # fmt: skip
 
 
 STAGES = ("debounce", "search", "update", "paint")
@@ -120,7 +156,7 @@ def type_paced(terminal: Terminal, word: str) -> tuple[list[float], float | None
 def _note(terminal: Terminal, word: str, first_seen: dict[int, float]) -> None:
     shown = _shown(terminal)
     if shown and word.startswith(shown) and len(shown) not in first_seen:
-        first_seen[len(shown)] = time.monotonic()
+        first_seen[len(shown)] = terminal.arrived or time.monotonic()
 
 
 def _clear(terminal: Terminal) -> None:
@@ -158,7 +194,7 @@ def measure(corpus: Path, data: Path, runs: int = 2) -> dict[str, Any]:
                     for phase in ("cold", "warm"):
                         _clear(terminal)
                         if pace == "wait":
-                            keys = type_waiting(terminal, word)
+                            keys = type_waiting(terminal, word, trace)
                             waited += keys
                             results[f"wait_{phase}"] += [(b - a) * 1000 for _p, a, b in keys]
                         else:

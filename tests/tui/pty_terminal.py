@@ -36,9 +36,12 @@ class Terminal:
             stdin=slave, stdout=slave, stderr=slave, env=env, cwd=data.parent,
         )  # fmt: skip
         os.close(slave)
-        self.output = b""
+        self.output = bytearray()
+        """Everything the app wrote (a bytearray: appending to bytes copies it all each time)."""
         self.first_output = 0.0
         """When the last `read` got its first byte (time.monotonic)."""
+        self.arrived = 0.0
+        """When the last chunk `read_some` got arrived, before the emulator parsed it."""
         self.screen = pyte.Screen(columns, lines)
         self._stream = pyte.ByteStream(self.screen)
 
@@ -73,6 +76,7 @@ class Terminal:
             chunk = os.read(self.master, 1 << 16)
         except OSError:
             return b""
+        self.arrived = time.monotonic()
         self.output += chunk
         self._stream.feed(chunk)
         return chunk

@@ -139,7 +139,7 @@ REFERENCES = "Body &#x202E;RTL &#x2066;ISO &#x200B;ZW &#x9b;2J end."
 """Numeric character references: Markdown decodes them after the sanitiser first ran."""
 
 
-def no_payload(output: bytes) -> list[bytes]:
+def no_payload(output: bytes | bytearray) -> list[bytes]:
     """The forbidden sequences found in what reached the terminal."""
     leaked = [sequence for sequence in DOOR_FORBIDDEN if sequence in output]
     if b"\x1b[2J" in output.replace(b"\x1b[?1049h\x1b[2J", b""):  # not the app's own clear
