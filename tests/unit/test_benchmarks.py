@@ -16,7 +16,8 @@ KEYS = {
     "build_articles_per_s", "fts5_build_articles_per_s", "update_one_ms", "add_hundred_ms",
     "search_p50_ms", "search_p95_ms", "fts5_search_p95_ms", "startup_s", "peak_rss_mb",
     "tantivy_search_p95_ms", "typing_p50_ms", "typing_p95_ms", "last_key_p95_ms",
-    "session_peak_rss_mb", "build_peak_rss_mb",
+    "session_peak_rss_mb", "build_peak_rss_mb", "sync_nochange_ms", "note_findable_ms",
+    "import_thousand_s", "stage_search_p50_ms", "stage_paint_p50_ms",
 }  # fmt: skip
 
 
@@ -33,6 +34,7 @@ def test_benchmark_harness_runs_at_small_scale(tmp_path: Path) -> None:
     assert results["machine"]["cores"] >= 1
     table = (tmp_path / "out" / "RESULTS.md").read_text()
     assert "N = 200" in table and "FTS5 search p95" in table and "tantivy search p95" in table
+    assert "Typing stage: the search, p50 / p95 (ms)" in table
     shares = [row["share"] for row in results["profile"]["build"]["packages"]]
     assert 0.95 <= sum(shares) <= 1.05
     assert "## Profile" in table and "`whoosh`" in table
