@@ -3,7 +3,8 @@
     python -m benchmarks.updates CORPUS DATA     # a content folder and its built data dir
 
 - `sync_nochange_ms`: median of five updates with nothing changed, after one
-  that records the folders' stamps (the steady state of an open library);
+  that records the folders' stamps, two seconds after the last change (the
+  steady state of an open library; newer stamps are not trusted);
 - `note_findable_ms`: median of three notes, each from saving it to a search
   for its words finding the article (re-indexing it, refreshing the searcher,
   carrying the facet sets over), as the app does after `a`;
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from index import SearchRequest
+from index.content.files import SETTLED_NS
 
 from .archive_import import write_archive
 
@@ -38,6 +40,7 @@ def measure(corpus: Path, data: Path) -> dict[str, Any]:
     from index.workspace import Workspace
 
     workspace = Workspace.open(corpus, data)
+    time.sleep(SETTLED_NS / 1e9)  # a library unchanged for a moment (see scanning.scan)
     workspace.sync()
     workspace.search("")  # the facet sets, as after the app's first screen
     nochange = []

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from index import StateStore, Workspace
 
 from .collecting import IdleCollector
+from .collecting import supported as collecting_supported
 from .commands import BriefingCommands
 from .key_order import KeyHolds, until_quiet
 from .screens.help import HelpScreen
@@ -48,8 +49,9 @@ class BriefingApp(App[None]):
     def on_mount(self) -> None:
         if self.is_headless:
             return
-        self._collector = IdleCollector()
-        self.set_interval(IdleCollector.IDLE_CHECK, self._collector.tick)
+        if collecting_supported():
+            self._collector = IdleCollector()
+            self.set_interval(IdleCollector.IDLE_CHECK, self._collector.tick)
         quit_on_signals(self.exit)
         self._terminal_fd = terminal_input()
         if self._terminal_fd is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -51,10 +50,15 @@ SETTLED_NS = 2_000_000_000
 """A folder changed this recently may change again within its clock's tick unseen."""
 
 
-def settled(folders: dict[str, int]) -> dict[str, int]:
-    """The folder stamps, or none at all when one is too recent to be trusted."""
-    recent = time.time_ns() - SETTLED_NS
-    return {} if any(mtime > recent for mtime in folders.values()) else folders
+def settled(folders: dict[str, int], listed_at: int) -> dict[str, int]:
+    """The folder stamps, or none at all when one is too recent to be trusted.
+
+    `listed_at` is `time.time_ns()` from just before the folders were listed:
+    a folder changed within SETTLED_NS of it may change again unseen.
+    """
+    recent = listed_at - SETTLED_NS
+    unsure = any(mtime > recent or mtime == UNREADABLE for mtime in folders.values())
+    return {} if unsure else folders
 
 
 def folders_unchanged(folders: dict[str, int]) -> bool:
@@ -79,6 +83,9 @@ def folders_unchanged(folders: dict[str, int]) -> bool:
 
 ABSENT = -1
 """The stamp of a folder that was not there."""
+UNREADABLE = -2
+"""The stamp of a folder that could not be listed, or held an entry that could not be
+stat-ed (a broken link): such stamps are never trusted, so the folder is listed again."""
 
 
 def _stamp(folder: str, folders: dict[str, int] | None) -> None:
@@ -100,6 +107,8 @@ def _walk(folder: str, folders: dict[str, int] | None) -> Iterator[tuple[str, os
     try:
         entries = list(os.scandir(folder))
     except OSError:
+        if folders is not None:
+            folders[folder] = UNREADABLE
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -107,6 +116,8 @@ def _walk(folder: str, folders: dict[str, int] | None) -> Iterator[tuple[str, os
         try:
             info = entry.stat()
         except OSError:
+            if folders is not None:
+                folders[folder] = UNREADABLE
             continue
         if stat_module.S_ISDIR(info.st_mode):
             yield from _walk(entry.path, folders)

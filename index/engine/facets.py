@@ -186,7 +186,7 @@ def updated_facet_sets(
     tail = [leaf for leaf, _offset in reader.leaf_readers()[kept:]]
     if sum(leaf.doc_count_all() for leaf in tail) > max(1000, start):
         return None  # most of the index is new: building is as quick, and simpler
-    new = _tail_sets(tail, parser) if tail else None
+    new = _tail_sets(tail, parser, reader) if tail else None
 
     def carried(sets: dict[str, set[int]], new_sets: dict[str, set[int]], keep_empty: bool = False
                 ) -> dict[str, set[int]]:  # fmt: skip
@@ -220,17 +220,24 @@ TERM_FACETS = ("places", "source", "year", "month")
 
 
 def _tail_sets(
-    leaves: list[Any], parser: QueryParser
+    leaves: list[Any], parser: QueryParser, whole: Any
 ) -> tuple[dict[str, dict[str, set[int]]], dict[str, set[int]], dict[str, str]]:
-    """Term facets, theme members and theme errors of some segments, numbered from 0."""
+    """Term facets, theme members and theme errors of some segments, numbered from 0.
+
+    Queries are matched as over the `whole` index's reader: a prefix expands to
+    the words commonest in the whole index, not in these segments.
+    """
     reader = leaves[0] if len(leaves) == 1 else MultiReader(leaves)
     searcher = Searcher(reader)  # not closed: the readers are the engine's searcher's
     every = live_docs(searcher)
     days = numeric_column(searcher, "day")
-    postings = PostingReader(searcher)
+    postings = PostingReader(searcher, lexicon=whole)
 
     def docs(query: Any) -> set[int]:
-        return matching_docs(postings, query, lambda: every, lambda: days)
+        try:
+            return matching_docs(postings, query, lambda: every, lambda: days)
+        except Exception as error:  # as the engine's own matching reports it
+            raise QueryError(f"cannot run this query: {error}") from None
 
     themes, errors = _run_themes(parser, docs)
     return _term_sets(reader, docs), themes, errors

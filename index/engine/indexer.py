@@ -123,7 +123,7 @@ class Indexer:
         if self.notes.stamps() != manifest.notes or self._curated_now() != manifest.curated:
             return True
         entries = manifest.files
-        if unchanged(entries, manifest.folders):
+        if unchanged(entries, self._folders_of(manifest)):
             return False
         seen = 0
         for path, stat in article_entries(self.content_dirs):
@@ -165,7 +165,7 @@ class Indexer:
             return self._rebuild(progress)
         assert manifest is not None
         previous = manifest.files
-        listing = scan(self.content_dirs, previous, manifest.folders)
+        listing = scan(self.content_dirs, previous, self._folders_of(manifest))
         notes_now = self.notes.stamps()
         notes_changed = {
             article_id
@@ -203,14 +203,18 @@ class Indexer:
         if to_write or stale:
             writer = self._writer(ix)
             try:
-                # One pass for every old version (update_document opens every segment per call).
-                replaced = [*stale, *to_write]
-                writer.delete_by_query(wq.Or([wq.Term("id", each) for each in replaced]))
+                # The old versions of articles read by the scan go in one pass (update_document
+                # opens every segment once per call); those read only now (their notes changed)
+                # are replaced one by one, and kept as they were if they cannot be read.
+                read = [article_id for article_id, item in to_write.items() if item.article]
+                writer.delete_by_query(wq.Or([wq.Term("id", each) for each in [*stale, *read]]))
                 for done, (article_id, item) in enumerate(to_write.items(), 1):
-                    article = item.article or read_article(Path(item.path)).article
-                    if article is None:  # unreadable since it was scanned: the next update
-                        item.entry.indexed = False  # tries again
-                        continue
+                    article = item.article
+                    if article is None:
+                        article = read_article(Path(item.path)).article
+                        if article is None:  # unreadable since it was scanned: left as indexed
+                            continue
+                        writer.delete_by_term("id", article_id)
                     if article.id != article_id:  # the file changed since it was scanned
                         writer.delete_by_term("id", article.id)
                     writer.add_document(**self._document(article, report))
@@ -226,7 +230,14 @@ class Indexer:
         report.removed = stale
         report.unchanged = len(desired) - len(report.added) - len(report.updated)
         report.problems = problems_of(scanned) + report.problems
-        if files_changed or to_write or stale or notes_changed or folders != manifest.folders:
+        if (
+            files_changed
+            or to_write
+            or stale
+            or notes_changed
+            or folders != manifest.folders
+            or manifest.roots != [str(root) for root in self.content_dirs]
+        ):
             self._write_manifest(scanned, notes_now, folders)
         else:
             self.manifests.remember(manifest)  # the file on disk says the same
@@ -241,6 +252,7 @@ class Indexer:
         notes_now = self.notes.stamps()
         self._curated = self._curated_now()
         folders: dict[str, int] = {}
+        listed_at = time.time_ns()
         paths = [path for path, _stat in article_entries(self.content_dirs, folders)]
         self._remove_leftovers()
         building = Path(tempfile.mkdtemp(prefix="index.building-", dir=self.data.root))
@@ -274,7 +286,8 @@ class Indexer:
             raise
         self._swap_in(building)
         report.problems = problems_of(scanned) + report.problems
-        self._write_manifest(scanned, notes_now, settled(folders))
+        unread = len(scanned) != len(paths)  # a file that could not be read: list again
+        self._write_manifest(scanned, notes_now, {} if unread else settled(folders, listed_at))
         return report
 
     def _document(self, article: Article, report: SyncReport) -> dict[str, Any]:
@@ -370,4 +383,10 @@ class Indexer:
         folders: dict[str, int] | None = None,
     ) -> None:
         files = {item.path: item.entry for item in scanned}
-        self.manifests.save(Manifest(files, notes, dict(self._curated), folders or {}))
+        roots = [str(root) for root in self.content_dirs]
+        self.manifests.save(Manifest(files, notes, dict(self._curated), folders or {}, roots))
+
+    def _folders_of(self, manifest: Manifest) -> dict[str, int]:
+        """The manifest's folder stamps, if they were taken of these content folders."""
+        same = manifest.roots == [str(root) for root in self.content_dirs]
+        return manifest.folders if same else {}

@@ -52,6 +52,8 @@ class Manifest:
     """The hand-made theme changes of each article when it was last indexed."""
     folders: dict[str, int] = field(default_factory=dict)
     """Modification time of each folder the files were listed from (see scanning.scan)."""
+    roots: list[str] = field(default_factory=list)
+    """The content folders those were, in order: the stamps mean nothing for others."""
 
 
 class ManifestStore:
@@ -110,6 +112,7 @@ class ManifestStore:
             "notes": {key: list(stamp) for key, stamp in manifest.notes.items()},
             "curated": {key: [list(a), list(r)] for key, (a, r) in manifest.curated.items()},
             "folders": manifest.folders,
+            "roots": manifest.roots,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         atomic_write_text(self.data.manifest, text, durable=False)  # a cache: rebuilt if lost
@@ -151,7 +154,8 @@ class ManifestStore:
                 for path, mtime in (data.get("folders") or {}).items()
                 if type(mtime) is int
             }  # absent from manifests written before folders were stamped
-            return Manifest(files, notes, curated, folders)
+            roots = [str(root) for root in data.get("roots") or []]
+            return Manifest(files, notes, curated, folders, roots)
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,9 @@ def scan(
         return None
     if listed is None:
         folders = {}
+        listed_at = time.time_ns()
         listed = list(article_entries(content_dirs, folders))
-        folders = settled(folders)
+        folders = settled(folders, listed_at)
     scanned = []
     changed = False
     for path, stat in listed:
@@ -59,6 +61,8 @@ def scan(
         item = read_file(path, old)
         if item is not None:
             scanned.append(item)
+        else:  # unreadable now (permissions, gone): list the folders again next time
+            folders = {}
     return scanned, changed or len(scanned) != len(previous), folders
 
 

@@ -91,3 +91,20 @@ def test_a_theme_edited_means_its_members_are_worked_out_again(
     workspace.save_theme(theme.id, "Border city", "sinuiju OR rason")
     assert workspace.search(SearchRequest("", theme=theme.id, limit=1)).total > members
     assert astuple(workspace.engine()._facet_sets()) == built_afresh(workspace)
+
+
+def test_a_capped_prefix_in_a_theme_expands_as_over_the_whole_index(
+    library: tuple[Workspace, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.engine.fast import ranking
+
+    workspace, corpus = library
+    monkeypatch.setattr(ranking, "PREFIX_EXPANSIONS", 3)  # few: the new segment's commonest
+    theme = workspace.save_theme(None, "Pro words", "pro*")  # words differ from the index's
+    workspace.prepare()
+    articles = sorted((corpus / "articles").iterdir())
+    for path in articles[30:33]:
+        path.write_text(path.read_text() + "\\nProcurement, proofing and prosody.\\n")
+    workspace.sync()
+    assert carried(workspace, monkeypatch) == built_afresh(workspace)
+    assert workspace.search(SearchRequest("", theme=theme.id, limit=1)).total > 0

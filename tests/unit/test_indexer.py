@@ -259,3 +259,40 @@ def test_with_folders_unchanged_an_update_lists_no_folder_yet_sees_every_change(
                   ARTICLE.format(id="imported-one", title="In", body="Imported."))  # fmt: skip
     assert workspace.sync().added == ["imported-one"]
     workspace.close()
+
+
+def test_folder_stamps_of_other_content_folders_are_not_trusted(
+    corpus_dir: Path, tmp_path: Path, data_paths: DataPaths
+) -> None:
+    other = tmp_path / "other"
+    write_article(other, "elsewhere.md",
+                  ARTICLE.format(id="elsewhere", title="Else", body="Other folder."))  # fmt: skip
+    (other / "themes.yaml").write_text("[]\n")
+    settle(corpus_dir)
+    settle(other)
+    first = Workspace([corpus_dir], data_paths)
+    first.sync()
+    first.close()
+    switched = Workspace([other], data_paths)  # the same data folder, another content folder
+    assert switched.needs_update()
+    report = switched.sync()
+    assert report.added == ["elsewhere"] and set(report.removed) == ALL_IDS
+    switched.close()
+
+
+def test_a_file_that_could_not_be_read_is_tried_again_by_the_next_update(
+    corpus_dir: Path, data_paths: DataPaths
+) -> None:
+    link = corpus_dir / "articles" / "later.md"
+    target = corpus_dir / "elsewhere" / "later.md"
+    link.symlink_to(target)  # broken for now
+    settle(corpus_dir)
+    workspace = Workspace([corpus_dir], data_paths)
+    workspace.sync()
+    settle(corpus_dir)
+    workspace.sync()
+    target.parent.mkdir()
+    target.write_text(ARTICLE.format(id="later", title="Later", body="Now readable."))
+    settle(corpus_dir)  # the link's folder did not change: only the target appeared
+    assert workspace.sync().added == ["later"]
+    workspace.close()

@@ -119,8 +119,11 @@ class PostingReader:
     reads its words once for matching and once more for ranking.
     """
 
-    def __init__(self, searcher: Searcher, budget: int = BUDGET) -> None:
+    def __init__(self, searcher: Searcher, budget: int = BUDGET, lexicon: Any = None) -> None:
         self.searcher = searcher
+        self.lexicon = lexicon
+        """The reader whose words and frequencies choose a prefix's commonest expansions, when
+        not the searcher's own (part of an index matched as the whole index would be)."""
         self._budget = budget
         self._terms: dict[tuple[str, Any], TermPostings] = {}
         self._held = 0

@@ -151,7 +151,7 @@ def prefix_docs(postings: PostingReader, node: Any) -> set[int]:
     if node.fieldname not in searcher.schema:
         return set()
     field = searcher.schema[node.fieldname]
-    reader = searcher.reader()
+    reader = postings.lexicon or searcher.reader()  # the words, and how common each is
     expansions = [field.from_bytes(btext) for _name, btext in node.expanded_terms(reader)]
     cap = SHORT_PREFIX_EXPANSIONS if len(str(node.text)) <= SHORT_PREFIX else PREFIX_EXPANSIONS
     if len(expansions) > cap:
