@@ -186,7 +186,7 @@ class Indexer:
             listing = (
                 [ScannedFile(path, entry) for path, entry in previous.items()],
                 False,
-                (manifest.folders),
+                manifest.folders,
             )
         scanned, files_changed, folders = listing
         indexed_before = {e.article_id for e in previous.values() if e.indexed and e.article_id}
@@ -236,7 +236,7 @@ class Indexer:
             or stale
             or notes_changed
             or folders != manifest.folders
-            or manifest.roots != [str(root) for root in self.content_dirs]
+            or manifest.roots != self._roots
         ):
             self._write_manifest(scanned, notes_now, folders)
         else:
@@ -383,10 +383,13 @@ class Indexer:
         folders: dict[str, int] | None = None,
     ) -> None:
         files = {item.path: item.entry for item in scanned}
-        roots = [str(root) for root in self.content_dirs]
-        self.manifests.save(Manifest(files, notes, dict(self._curated), folders or {}, roots))
+        self.manifests.save(Manifest(files, notes, dict(self._curated), folders or {}, self._roots))
+
+    @property
+    def _roots(self) -> list[str]:
+        """The content folders, as the manifest records them."""
+        return [str(root) for root in self.content_dirs]
 
     def _folders_of(self, manifest: Manifest) -> dict[str, int]:
         """The manifest's folder stamps, if they were taken of these content folders."""
-        same = manifest.roots == [str(root) for root in self.content_dirs]
-        return manifest.folders if same else {}
+        return manifest.folders if manifest.roots == self._roots else {}
