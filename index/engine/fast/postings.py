@@ -133,6 +133,8 @@ class PostingReader:
         """Documents holding each phrase looked up (see ranking.phrase_docs)."""
         self.prefixes: dict[tuple[str, str], set[int]] = {}
         """Documents matching each prefix looked up (see ranking.prefix_docs)."""
+        self.expansions: dict[tuple[str, str], list[Any]] = {}
+        """Each prefix's words, the commonest first (see ranking.commonest_expansions)."""
 
     def term(self, fieldname: str, text: Any) -> TermPostings:
         key = (fieldname, text)
