@@ -30,11 +30,13 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+_REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+"""Every character that starts something removed above (a text with none is left as it is)."""
 
 
 def clean_text(text: str) -> str:
     """Return `text` with terminal escape sequences and control characters removed."""
-    if text.isprintable():
+    if text.isprintable() or not _REMOVED.search(text):  # one scan in C: most texts are clean
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import FrontMatterError, YamlError
 from ..models import Article, KeyPoint, Problem
 from ..sanitize import clean_text, clean_value
-from .body import plain_text
+from .body import plain_text, words_text
 from .frontmatter import FrontMatter, body_of, parse_front_matter
 
 ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
@@ -57,15 +57,20 @@ def read_article(path: Path) -> LoadedArticle:
     return article_from_bytes(raw, path)
 
 
-def body_text(path: Path) -> str | None:
+def body_text(path: Path, words_only: bool = False) -> str | None:
     """The plain text of an article file's body alone, its front matter not validated
-    (de-duplication compares the texts of files already read once); None if unreadable."""
+    (de-duplication compares the texts of files already read once); None if unreadable.
+
+    `words_only`: a text with the plain text's words in its order (`body.words_text`),
+    for comparing words, read without parsing the Markdown when it can be.
+    """
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_ARTICLE_BYTES + 1)
         if len(raw) > MAX_ARTICLE_BYTES:
             return None
-        return plain_text(body_of(clean_text(raw.decode("utf-8-sig"))))
+        body = body_of(clean_text(raw.decode("utf-8-sig")))
+        return words_text(body) if words_only else plain_text(body)
     except (OSError, UnicodeDecodeError, FrontMatterError, RecursionError):
         return None
 

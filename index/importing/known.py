@@ -123,9 +123,9 @@ class KnownArticles:
             self._signatures_dirty = False
 
     def _text_of(self, article_id: str) -> str | None:
-        """The plain text of a known article, read from its file (for the exact check)."""
+        """A known article's words, read from its file (for the exact check on shingles)."""
         path = self._written.get(article_id) or self._paths.get(article_id)
-        return body_text(Path(path)) if path is not None else None
+        return body_text(Path(path), words_only=True) if path is not None else None
 
     def path_of(self, article_id: str, default: Path) -> Path:
         """Where an article found in the folders is; `default` for one added since."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from index.content.articles import body_text, read_article
-from index.content.body import plain_text
+from index.content.body import escape_markdown, plain_text, words_text
+from tests.conftest import SHARED
 from tests.helpers import ARTICLE, write_article
+
+KCNA = SHARED / "corpora" / "kcna-en-2024-jan-sep.json"
 
 GOOD = ARTICLE.format(id="good", title="A good article", body="Some text.")
 
@@ -189,3 +194,50 @@ def test_body_text_is_the_plain_text_of_the_article_read_whole(corpus_dir: Path)
     (corpus_dir / "no-front-matter.md").write_text("Just words.\n")
     assert body_text(corpus_dir / "no-front-matter.md") is None
     assert body_text(corpus_dir / "missing.md") is None
+
+
+WORDS_CHANGED_BY_SYNTAX = [
+    'See [the plan](http://example.org/plan "Plan") today.',
+    "Tom &amp; Jerry, caf&#233; and &lt;b&gt;.",
+    "snake\\_case and \\*stars\\*",
+    "An _emphasised_ word and a__b__c.",
+    "one*two*three and **bold**word",
+    "Run `make test` or a`b`c.",
+    "~~~ python\nprint(1)\n~~~",
+    "1. first\n2) second\n   10. tenth",
+    "<b>raw</b> and <http://example.org/x>",
+    "[ref]: http://example.org/ref\n\nA [ref] link.",
+]
+PLAIN_MARKDOWN = [
+    "# Heading\n\nA paragraph, with punctuation: yes; no!\n\n> A quote.\n\n- an item\n+ another",
+    "Setext heading\n==============\n\nText -- dashes --- and a 2024 date.\n\n---\n\nEnd.",
+    "Line one\nline two  \nline three\n\n    indented code stays\n",
+]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+@pytest.mark.parametrize("markdown", WORDS_CHANGED_BY_SYNTAX + PLAIN_MARKDOWN)
+def test_words_text_has_the_plain_texts_words_in_order(markdown: str) -> None:
+    assert _words(words_text(markdown)) == _words(plain_text(markdown))
+
+
+@pytest.mark.parametrize("markdown", PLAIN_MARKDOWN)
+def test_words_text_skips_the_parse_when_nothing_changes_the_words(markdown: str) -> None:
+    assert words_text(markdown) is markdown
+
+
+@pytest.mark.skipif(not KCNA.is_file(), reason="../shared is absent")
+def test_words_text_on_the_kcna_wire_as_written_and_as_imported() -> None:
+    """Every KCNA story, as a hand-written body and as the importer escapes it."""
+    fast = 0
+    texts = [record["story_text"] for record in json.loads(KCNA.read_text(encoding="utf-8"))]
+    for text in texts:
+        escaped = "\n\n".join(escape_markdown(part) for part in text.split("\n\n"))
+        for body in (text, escaped):
+            assert _words(words_text(body)) == _words(plain_text(body))
+            fast += words_text(body) is body
+    print(f"\nKCNA: {fast} of {2 * len(texts)} bodies compared without a parse")
+    assert fast > len(texts) // 2
