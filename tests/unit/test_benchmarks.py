@@ -17,7 +17,7 @@ KEYS = {
     "search_p50_ms", "search_p95_ms", "fts5_search_p95_ms", "startup_s", "peak_rss_mb",
     "tantivy_search_p95_ms", "typing_p50_ms", "typing_p95_ms", "last_key_p95_ms",
     "session_peak_rss_mb", "build_peak_rss_mb", "sync_nochange_ms", "note_findable_ms",
-    "import_thousand_s", "stage_search_p50_ms", "stage_paint_p50_ms",
+    "import_first_s", "import_thousand_s", "stage_search_p50_ms", "stage_paint_p50_ms",
 }  # fmt: skip
 
 
