@@ -283,6 +283,12 @@ def test_while_typing_the_last_word_is_a_prefix(corpus: Workspace) -> None:
     assert ids_typing(corpus, "vegetable gr") == {"sinuiju-greenhouse"}
 
 
+def test_a_word_typed_into_its_ending_still_finds_its_stem(corpus: Workspace) -> None:
+    # "vegetable" is indexed as "veget": "vegeta…" is a prefix of no indexed word.
+    for typed in ("veget", "vegeta", "vegetab", "vegetabl", "vegetable"):
+        assert "sinuiju-greenhouse" in ids_typing(corpus, typed), typed
+
+
 def ids_typing(workspace: Workspace, query: str) -> set[str]:
     request = SearchRequest(query, limit=50, typing=True)
     return {hit.id for hit in workspace.search(request).hits}
