@@ -31,6 +31,10 @@ ACTIVE = "● "
 INACTIVE = "  "
 
 
+GAP = 1
+"""Cells kept between a long label, cut short, and its count ("Regional inequ… 1982")."""
+
+
 class _Row:
     """One line: `left`, cut with an ellipsis to fit, and `right` at the pane's right edge.
 
@@ -44,11 +48,12 @@ class _Row:
         self.right = Text(right, style="dim")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        room = max(0, options.max_width - self.right.cell_len)
+        room = max(0, options.max_width - self.right.cell_len - GAP)
         left = self.left.copy()
         left.truncate(room, overflow="ellipsis", pad=True)
         line = Text(no_wrap=True, overflow="crop")  # each part keeps its own style
         line.append_text(left)
+        line.append(" " * GAP)
         line.append_text(self.right)
         yield line
 
