@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
@@ -96,7 +97,7 @@ def segment_postings(
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class TermPostings:
     """Every posting of one term: top-level document numbers, weights, raw values."""
 
@@ -104,6 +105,15 @@ class TermPostings:
     weights: list[float]
     values: list[Any] | None
     """Encoded positions, for fields that keep them; decoded only when a phrase needs them."""
+    _arrays: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The document numbers and weights as NumPy arrays, for scoring them all at once
+        (made on first use, kept with the postings)."""
+        if self._arrays is None:
+            self._arrays = (np.array(self.ids, dtype=np.int64),
+                            np.array(self.weights, dtype=np.float64))  # fmt: skip
+        return self._arrays
 
 
 EMPTY = TermPostings([], [], None)
@@ -128,7 +138,7 @@ class PostingReader:
         self._terms: dict[tuple[str, Any], TermPostings] = {}
         self._held = 0
         self._lengths: dict[str, list[int]] = {}
-        self._norms: dict[tuple[str, float, float, float], list[float]] = {}
+        self._norms: dict[tuple[str, float, float, float], np.ndarray] = {}
         self.phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         """Documents holding each phrase looked up (see ranking.phrase_docs)."""
         self.prefixes: dict[tuple[str, str], set[int]] = {}
@@ -171,13 +181,13 @@ class PostingReader:
             if d in wanted
         }
 
-    def norms(self, fieldname: str, k1: float, b: float, average: float) -> list[float]:
+    def norms(self, fieldname: str, k1: float, b: float, average: float) -> np.ndarray:
         """BM25's length normalisation for every document in a field, worked out once."""
         key = (fieldname, k1, b, average)
         found = self._norms.get(key)
         if found is None:
-            found = [k1 * ((1 - b) + b * n / average) for n in self.lengths(fieldname)]
-            self._norms[key] = found
+            norms = [k1 * ((1 - b) + b * n / average) for n in self.lengths(fieldname)]
+            found = self._norms[key] = np.array(norms, dtype=np.float64)
         return found
 
     def lengths(self, fieldname: str) -> list[int]:

@@ -17,12 +17,12 @@ their best possible score and can miss a document that deserved the page.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
 from itertools import repeat
 from operator import sub
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.util.times import long_to_datetime
@@ -259,29 +259,44 @@ def ranked_by_terms(
 
     Takes each term's postings whole and scores the candidates among them with
     Whoosh's own formula (boosts included), instead of walking the query's
-    compound matcher document by document. Ties go to the earlier document.
+    compound matcher document by document: one NumPy expression per term, in
+    the order and float arithmetic of the formula, so the scores are the ones
+    Whoosh computes. Ties go to the earlier document.
     """
     searcher = postings.searcher
     weighting = searcher.weighting
     assert isinstance(weighting, BM25F), "the engine's searchers use Whoosh's default BM25F"
+    if not candidates:
+        return []
     k1 = weighting.K1
-    scores: dict[int, float] = {}
-    current = scores.get
+    size = searcher.doc_count_all()
+    scores = np.zeros(size)
+    scored = np.zeros(size, dtype=bool)
+    allowed_anywhere = _mask(candidates, size)
     for fieldname, text, boost, within in scored_terms(query, postings):
         if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
             continue
         found = postings.term(fieldname, text)
         if not found.ids:
             continue
-        allowed = candidates if within is None else candidates & within
+        ids, tfs = found.arrays()
+        allowed = allowed_anywhere if within is None else allowed_anywhere & _mask(within, size)
+        keep = allowed[ids]
+        ids, tfs = ids[keep], tfs[keep]
         # BM25: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average length))
         scale = boost * searcher.idf(fieldname, text) * (k1 + 1)
         b = _field_b(weighting, searcher, fieldname, text)
         norms = postings.norms(fieldname, k1, b, searcher.avg_field_length(fieldname) or 1)
-        for docnum, tf in zip(found.ids, found.weights, strict=True):
-            if docnum in allowed:
-                scores[docnum] = current(docnum, 0.0) + scale * tf / (tf + norms[docnum])
-    return best_of(scores, candidates, limit)
+        scores[ids] += scale * tfs / (tfs + norms[ids])  # a term's documents are distinct
+        scored[ids] = True
+    return best_of(scores, scored, candidates, limit)
+
+
+def _mask(docs: set[int], size: int) -> np.ndarray:
+    """A boolean array that is True at each document number of `docs`."""
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+    return mask
 
 
 def _field_b(weighting: BM25F, searcher: Any, fieldname: str, text: Any) -> float:
@@ -293,17 +308,25 @@ def _field_b(weighting: BM25F, searcher: Any, fieldname: str, text: Any) -> floa
     return float(weighting.scorer(searcher, fieldname, text).B)
 
 
-def best_of(scores: dict[int, float], candidates: set[int], limit: int) -> list[tuple[float, int]]:
+def best_of(
+    scores: np.ndarray, scored: np.ndarray, candidates: set[int], limit: int
+) -> list[tuple[float, int]]:
     """The `limit` highest (score, docnum), best first, earlier documents first on ties.
 
-    Candidates without a score (matched only by filters) score 0.
+    `scored` marks the documents a term scored in; candidates without a score
+    (matched only by filters) score 0.
     """
-    if len(scores) < limit:
-        unscored = sorted(candidates.difference(scores))[: limit - len(scores)]
-        scores = {**scores, **dict.fromkeys(unscored, 0.0)}
-    if not scores:
+    ids = np.flatnonzero(scored)
+    if len(ids) < limit:
+        every = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        unscored = np.sort(every[~scored[every]])[: limit - len(ids)]
+        ids = np.concatenate([ids, unscored])
+    if not len(ids):
         return []
-    threshold = heapq.nlargest(limit, scores.values())[-1]  # compares floats in C
-    chosen = [(-score, docnum) for docnum, score in scores.items() if score >= threshold]
-    chosen.sort()
-    return [(-negative, docnum) for negative, docnum in chosen[:limit]]
+    values = scores[ids]
+    if len(ids) > limit:
+        threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+        kept = values >= threshold
+        ids, values = ids[kept], values[kept]
+    order = np.lexsort((ids, -values))[:limit]  # by score, then by document number
+    return [(float(values[i]), int(ids[i])) for i in order]
