@@ -19,11 +19,13 @@ from collections.abc import Iterator
 
 from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
 from .analysis import Piece, PieceTokenizer, body_analyzer, normalise_name, text_analyzer
 from .fast import fixes  # noqa: F401  (applied on import)
+from .positions import PackedPositions
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 """Bump when indexing changes in ways the field list does not show (analysis, documents)."""
 
 DEFAULT_FIELDS = ("title", "body", "context")
@@ -66,7 +68,7 @@ def build_schema() -> Schema:
     def names_field() -> KEYWORD:
         return KEYWORD(stored=True, scorable=True, analyzer=NameListTokenizer())
 
-    return Schema(
+    schema = Schema(
         id=ID(stored=True, unique=True),
         path=STORED(),
         title=TEXT(
@@ -98,6 +100,11 @@ def build_schema() -> Schema:
         organizations=names_field(),
         tags=names_field(),
     )
+    for name in schema.names():
+        field = schema[name]
+        if type(field.format) is Positions:  # the phrase fields: packed, not pickled
+            field.format = PackedPositions(field_boost=field.format.field_boost)
+    return schema
 
 
 def schema_fingerprint(schema: Schema) -> str:

@@ -14,7 +14,6 @@ and deleted documents are never returned.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -22,11 +21,10 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 
+from ..positions import PackedPositions, unpack_positions
 from . import columns, public_only
 
 
@@ -167,14 +165,14 @@ class PostingReader:
         """The documents holding a term."""
         return set(self.term(fieldname, text).ids)
 
-    def positions(self, fieldname: str, text: Any, wanted: set[int]) -> dict[int, list[int]]:
+    def positions(self, fieldname: str, text: Any, wanted: set[int]) -> dict[int, Sequence[int]]:
         """Where a term occurs (word positions) in each of the `wanted` documents holding it."""
         postings = self.term(fieldname, text)
         if postings.values is None:
             return {}
         format_ = self.searcher.schema[fieldname].format
-        fast = type(format_) is Positions and not public_only()
-        decode = _decode_positions if fast else format_.decode_positions
+        fast = type(format_) is PackedPositions and not public_only()
+        decode = unpack_positions if fast else format_.decode_positions
         return {
             d: decode(value)
             for d, value in zip(postings.ids, postings.values, strict=True)
@@ -211,10 +209,3 @@ class PostingReader:
                 if block.values is not None:
                     raw += block.values
         return TermPostings(ids, weights, raw if values else None)
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    """Whoosh's Positions.decode_positions, with the gaps summed in C."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(pickle.loads(value[_INT_SIZE:])))  # the index's own data
