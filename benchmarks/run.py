@@ -114,7 +114,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
 
     startup = [startup_seconds(corpus, work / f"data-{count}") for _ in range(REPEATS)]
     session = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--session", str(count), "--work", str(work)],
+        [sys.executable, "-m", "benchmarks.session", str(corpus), str(work / f"data-{count}")],
         check=True, capture_output=True, text=True, cwd=HERE.parent,
     )  # fmt: skip
     session_rss = json.loads(session.stdout.strip().splitlines()[-1])["peak_rss_mb"]
@@ -228,18 +228,6 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
         "build_peak_rss_mb": round(build_rss, 1),
         "per_query_median_ms": {k: round(v, 2) for k, v in per_query.items()},
     }
-
-
-def search_session(count: int, work: Path) -> dict[str, Any]:
-    """A fresh process: open the built index and run the query set once; its peak memory."""
-    from index.workspace import Workspace
-
-    workspace = Workspace.open(work / f"corpus-{count}", work / f"data-{count}")
-    for query in QUERIES:
-        workspace.search(SearchRequest(query.ours, source=query.source, theme=query.theme,
-                                       limit=20))  # fmt: skip
-    workspace.close()
-    return {"peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 STARTUP_SCRIPT = """
@@ -432,12 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ours", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--profile", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--session", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    if args.session:
-        print(json.dumps(search_session(args.session, args.work)))
-        return 0
     if args.profile:
         print(json.dumps(profile.profile(args.profile, args.work)))
         return 0
