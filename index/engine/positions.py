@@ -21,9 +21,11 @@ from array import array
 from collections.abc import Sequence
 
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.system import pack_uint
 
 _SWAP = sys.byteorder != "little"
+_COUNT = len(pack_uint(0))
+"""Bytes of the count Whoosh reads first."""
 _WIDE = 1 << 16
 """Positions from here on need 32 bits."""
 
@@ -44,8 +46,8 @@ class PackedPositions(Positions):
 
 def unpack_positions(valuestring: bytes) -> array[int]:
     """A posting's positions, as `PackedPositions` stored them."""
-    packed = array(chr(valuestring[_INT_SIZE]))
-    packed.frombytes(valuestring[_INT_SIZE + 1 :])
+    packed = array(chr(valuestring[_COUNT]))
+    packed.frombytes(valuestring[_COUNT + 1 :])
     if _SWAP:
         packed.byteswap()
     return packed
