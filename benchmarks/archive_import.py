@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from index import ImportStatus
 from index.importing.library import Importer
 
 from .generate import documents
+from .memory import peak_rss_mb
 
 SAMPLE_EVERY = 50_000
 
@@ -92,7 +92,7 @@ def measure(archive: Path, records: int, copies: bool) -> dict[str, Any]:
             "seconds": round(seconds, 1),
             "records_per_s": round(records / seconds, 1),
             "rate_first_last": [round(rates[0], 1), round(rates[-1], 1)] if rates else None,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
             "samples": samples,
         }
     finally:

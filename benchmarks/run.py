@@ -20,7 +20,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -37,6 +36,7 @@ from index import SearchRequest
 
 from . import fts5, keys, profile, stories, tantivy_search, typing_latency, updates
 from .generate import documents, write_corpus
+from .memory import peak_rss_mb
 from .queries import QUERIES, Query
 
 HERE = Path(__file__).resolve().parent
@@ -61,12 +61,6 @@ TARGETS = [
 STORIES_UP_TO = 20000
 """Stories are timed up to this size (the first grouping reads every article's text)."""
 PROFILED_SIZE = 20000  # the profile is taken at the measured size nearest this
-
-
-def peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
 
 
 def percentile(values: list[float], share: float) -> float:

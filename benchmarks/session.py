@@ -9,13 +9,13 @@ too until it moved here. Prints one JSON object.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from pathlib import Path
 from typing import Any
 
 from index import SearchRequest
 
+from .memory import peak_rss_mb
 from .queries import QUERIES
 
 
@@ -27,7 +27,7 @@ def measure(corpus: Path, data: Path) -> dict[str, Any]:
         workspace.search(SearchRequest(query.ours, source=query.source, theme=query.theme,
                                        limit=20))  # fmt: skip
     workspace.close()
-    return {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return {"peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 if __name__ == "__main__":
