@@ -157,7 +157,7 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
     data = DataPaths(work / f"data-{count}")
     if data.root.exists():
         shutil.rmtree(data.root)
-    workspace = Workspace([corpus], data)
+    workspace = Workspace([corpus, data.library_dir], data)  # the folders the app reads
 
     started = time.perf_counter()
     workspace.sync(rebuild=True)
