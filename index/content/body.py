@@ -107,9 +107,10 @@ def plain_text(markdown: str) -> str:
     return parse_body(markdown).text
 
 
-_LIST_NUMBER = re.compile(r"\n[ \t]*\d+[.)](?=\s|$)")
-"""A list number starting a line (searched after a newline put first: a literal prefix
-makes the search a fast scan, where `^` with MULTILINE tries every position)."""
+_LIST_NUMBER = re.compile(r"\n[ \t>+-]*\d+[.)](?=\s|$)")
+"""A list number starting a line, or after the markers of quotes and bullets ("> 1.",
+"- 1)"), searched after a newline put first: a literal prefix makes the search a fast
+scan, where `^` with MULTILINE tries every position."""
 _WORD_SYNTAX = re.compile(r"[\\`*_\[\]<&~]")
 """With list numbers, the Markdown that can add, drop or join word characters: links and
 their targets, HTML and character references, escapes, emphasis (`_` is a word character;

@@ -16,7 +16,7 @@ _LEXEME = re.compile(
     """,
     re.VERBOSE,
 )
-OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
 _SYNTAX_CHARS = re.compile(r"[*?~^:\[\]{}]")
 
 

@@ -452,8 +452,10 @@ def typed_prefix(text: str) -> str:
         # One Latin letter as a prefix is most of the vocabulary (0.4-0.8 s at 20,000
         # articles): it waits for the next letter; the words before it are searched.
         return head.rstrip() or text
-    heading_for = [word[:k] for k in range(max(MIN_STEM, len(word) - STEM_REACH), len(word))]
-    alternatives = [word, f"{word}*", *(heading_for if word.isascii() else [])]
+    alternatives = [word, f"{word}*"]
+    if word.isascii() and word.isalpha():  # stems are of Latin words; lower case: no operator
+        shortest = max(MIN_STEM, len(word) - STEM_REACH)
+        alternatives += [word[:k].lower() for k in range(shortest, len(word))]
     return head + "(" + " OR ".join(alternatives) + ")"
 
 

@@ -205,6 +205,7 @@ WORDS_CHANGED_BY_SYNTAX = [
     "Run `make test` or a`b`c.",
     "~~~ python\nprint(1)\n~~~",
     "1. first\n2) second\n   10. tenth",
+    "> 1. quoted\n\n- 1) nested\n+ 3. x\n> > 9) z\n- - 1. deep\n\nfoo\n- 1. bar",
     "<b>raw</b> and <http://example.org/x>",
     "[ref]: http://example.org/ref\n\nA [ref] link.",
 ]

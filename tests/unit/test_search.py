@@ -303,6 +303,17 @@ def test_a_single_typed_letter_waits_for_the_next_before_matching_as_a_prefix() 
     assert typed_prefix("김") == "(김 OR 김*)"  # one Hangul syllable is a word already
 
 
+def test_the_stems_a_typed_word_may_head_for_are_lower_case_words_only() -> None:
+    from index.engine.search import typed_prefix
+
+    assert typed_prefix("REQUIREMENT") == (
+        "(REQUIREMENT OR REQUIREMENT* OR require OR requirem OR requireme OR requiremen)"
+    )  # "REQUIRE" would be an operator
+    assert typed_prefix("flood 2024-03") == "flood (2024-03 OR 2024-03*)"
+    assert typed_prefix("'rock'n'roll") == "('rock'n'roll OR 'rock'n'roll*)"
+    assert typed_prefix("REQUIRE") == "REQUIRE"
+
+
 def test_a_two_letter_prefix_matches_its_commonest_words_only(
     corpus_dir: Path, open_workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
