@@ -31,6 +31,7 @@ from typing import Any
 
 from index import SearchRequest
 from index.content.files import SETTLED_NS
+from tests.helpers import BRIEFING
 
 from .archive_import import write_archive
 
@@ -87,8 +88,7 @@ def _import(corpus: Path, data: Path, archive: Path) -> tuple[float, list[str]]:
     """Seconds `briefing import` took in a process of its own, and its last line."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", "import sys, tui.cli; sys.exit(tui.cli.main())",
-         "--content", str(corpus), "--data", str(data), "import", str(archive)],
+        [*BRIEFING, "--content", str(corpus), "--data", str(data), "import", str(archive)],
         check=True, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     return time.perf_counter() - started, done.stdout.strip().splitlines()[-1:]

@@ -28,10 +28,13 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
-_REMOVED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
-"""Every character that starts something removed above (a text with none is left as it is)."""
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_INVISIBLE_CHARS = "\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_REMOVED = re.compile(f"[{_CONTROL_CHARS}{_INVISIBLE_CHARS}]")
+"""Every character that starts something removed above (every escape sequence starts with
+a control character): a text with none is left as it is."""
 
 
 def clean_text(text: str) -> str:

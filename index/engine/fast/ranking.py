@@ -289,7 +289,7 @@ def ranked_by_terms(
         norms = postings.norms(fieldname, k1, b, searcher.avg_field_length(fieldname) or 1)
         scores[ids] += scale * tfs / (tfs + norms[ids])  # a term's documents are distinct
         scored[ids] = True
-    return best_of(scores, scored, candidates, limit)
+    return best_of(scores, scored, allowed_anywhere, limit)
 
 
 def _mask(docs: set[int], size: int) -> np.ndarray:
@@ -309,17 +309,16 @@ def _field_b(weighting: BM25F, searcher: Any, fieldname: str, text: Any) -> floa
 
 
 def best_of(
-    scores: np.ndarray, scored: np.ndarray, candidates: set[int], limit: int
+    scores: np.ndarray, scored: np.ndarray, candidates: np.ndarray, limit: int
 ) -> list[tuple[float, int]]:
     """The `limit` highest (score, docnum), best first, earlier documents first on ties.
 
-    `scored` marks the documents a term scored in; candidates without a score
-    (matched only by filters) score 0.
+    `scored` marks the documents a term scored in, `candidates` those that
+    may be returned; candidates without a score (matched only by filters) score 0.
     """
     ids = np.flatnonzero(scored)
     if len(ids) < limit:
-        every = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-        unscored = np.sort(every[~scored[every]])[: limit - len(ids)]
+        unscored = np.flatnonzero(candidates & ~scored)[: limit - len(ids)]  # in docnum order
         ids = np.concatenate([ids, unscored])
     if not len(ids):
         return []
