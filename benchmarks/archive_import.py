@@ -39,7 +39,7 @@ def write_archive(
     """A JSON Lines archive of generated records (`prefix` keeps their links apart)."""
     with path.open("w", encoding="utf-8") as handle:
         one = None
-        for document in documents(1 if copies else records, seed=seed):
+        for document in documents(1 if copies else records, seed=seed, archive=True):
             one = document
             if not copies:
                 handle.write(json.dumps(_record(document, prefix)) + "\n")

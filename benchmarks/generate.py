@@ -1,12 +1,13 @@
 """Build a benchmark corpus of N articles from real sentences.
 
-Sentences come from the two seed documents and, when `../shared` is present,
-from the KCNA archive (headlines become titles). Each article gets a source
-(weighted like a real briefing: mostly state media), a date between 2019 and
-2024, and a body of 8–20 sentences drawn around one "story" so that words
-cluster the way news text does. About a third of the articles carry curated
-themes; the rest are classified by the theme queries, as imported articles
-are. The result is a content folder in the format the app reads, plus the same
+Sentences come from the two seed documents and, when asked for (`archive=True`)
+and `../shared` is present, from the KCNA archive (headlines become titles). Tests
+use the seeds alone, so what they find does not depend on what sits beside the
+clone. Each article gets a source (weighted like a real briefing: mostly state
+media), a date between 2019 and 2024, and a body of 8–20 sentences drawn around
+one "story" so that words cluster the way news text does. About a third of the
+articles carry curated themes; the rest are classified by the theme queries, as
+imported articles are. The result is a content folder in the format the app reads, plus the same
 documents as records for the SQLite FTS5 baseline.
 """
 
@@ -50,8 +51,8 @@ class Document:
     places: tuple[str, ...]
 
 
-def sentence_pool() -> tuple[list[str], list[str]]:
-    """Real sentences and headlines: the seeds, plus the KCNA archive when available."""
+def sentence_pool(archive: bool = False) -> tuple[list[str], list[str]]:
+    """Real sentences and headlines: the seeds, plus the KCNA archive when asked and present."""
     sentences: list[str] = []
     titles: list[str] = []
     for seed in sorted((PROJECT / "seeds").iterdir()):
@@ -59,9 +60,9 @@ def sentence_pool() -> tuple[list[str], list[str]]:
         for paragraph in text.split("\n"):
             if len(paragraph) > 80:
                 sentences.extend(s for s in SENTENCE.split(paragraph) if len(s) > 30)
-    archive = SHARED / "corpora" / "kcna-en-2024-jan-sep.json"
-    if archive.is_file():
-        for record in json.loads(archive.read_text(encoding="utf-8")):
+    path = SHARED / "corpora" / "kcna-en-2024-jan-sep.json"
+    if archive and path.is_file():
+        for record in json.loads(path.read_text(encoding="utf-8")):
             text = (record.get("story_text") or "").replace("\n", " ")
             sentences.extend(s for s in SENTENCE.split(text) if 30 < len(s) < 400)
             if record.get("headline"):
@@ -71,9 +72,10 @@ def sentence_pool() -> tuple[list[str], list[str]]:
     return sentences, sorted(set(titles))
 
 
-def documents(count: int, seed: int = 20240101) -> list[Document]:
+def documents(count: int, seed: int = 20240101, archive: bool = False) -> list[Document]:
+    """`count` articles; with `archive`, drawn from the KCNA archive's sentences too."""
     rng = random.Random(seed)
-    sentences, titles = sentence_pool()
+    sentences, titles = sentence_pool(archive)
     weights = [weight for *_rest, weight in SOURCES]
     start = dt.date(2019, 1, 1).toordinal()
     span = dt.date(2024, 12, 31).toordinal() - start

@@ -82,7 +82,7 @@ def query_latencies(search: Callable[[Query], object]) -> list[float]:
 
 def measure(count: int, work: Path) -> dict[str, Any]:
     """Everything for one corpus size. briefing itself is measured in a child process."""
-    corpus = write_corpus(documents(count), work / f"corpus-{count}")
+    corpus = write_corpus(documents(count, archive=True), work / f"corpus-{count}")
     gc.collect()
     child = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--ours", str(count), "--work", str(work)],
@@ -92,7 +92,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     themes = {doc: set(ids) for doc, ids in json.loads(
         (work / f"themes-{count}.json").read_text()).items()}  # fmt: skip
 
-    docs = documents(count)
+    docs = documents(count, archive=True)
     database = work / f"fts5-{count}.sqlite"
     fts_build_s = fts5.build(docs, database, themes)
     db = sqlite3.connect(database)
@@ -173,8 +173,8 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
     assert report.updated == [changed.stem], report
 
     extra_folder = work / f"extra-{count}"
-    write_corpus([replace(doc, id=f"extra-{doc.id}") for doc in documents(100, seed=7)],
-                 extra_folder)  # fmt: skip
+    extra = documents(100, seed=7, archive=True)
+    write_corpus([replace(doc, id=f"extra-{doc.id}") for doc in extra], extra_folder)
     for path in (extra_folder / "articles").iterdir():
         path.rename(corpus / "articles" / path.name)
     started = time.perf_counter()

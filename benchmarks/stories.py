@@ -36,7 +36,8 @@ def measure(corpus: Path, data: Path) -> dict[str, Any]:
     workspace.stories()
     timings["stories_again_s"] = round(time.perf_counter() - started, 2)
     extra = corpus.parent / "stories-extra"
-    write_corpus([replace(d, id=f"story-extra-{d.id}") for d in documents(100, seed=11)], extra)
+    added = documents(100, seed=11, archive=True)
+    write_corpus([replace(d, id=f"story-extra-{d.id}") for d in added], extra)
     for path in (extra / "articles").iterdir():
         path.rename(corpus / "articles" / path.name)
     workspace.sync()

@@ -16,6 +16,27 @@ from .feed_server import FeedServer
 TESTS = Path(__file__).parent
 FIXTURE_CORPUS = TESTS / "data" / "corpus"
 SHARED = TESTS.parent.parent / "shared"
+"""The shared corpora beside the checkout: in CI, not in a bare clone."""
+SHARED_SKIP = "needs ../shared/"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked `shared(path, …)` runs only where those files of ../shared exist."""
+    for mark in item.iter_markers("shared"):
+        for relative in mark.args:
+            if not (SHARED / relative).exists():
+                pytest.skip(f"{SHARED_SKIP}{relative}, absent beside this checkout")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests a bare clone skipped for want of ../shared (CI runs them)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    missing = sum(1 for report in skipped if SHARED_SKIP in str(report.longrepr))
+    if missing:
+        terminalreporter.write_line(
+            f"{missing} shared-corpus tests skipped: ../shared is not beside this checkout "
+            "(CI has it and runs them)."
+        )
 
 
 @pytest.fixture(autouse=True)

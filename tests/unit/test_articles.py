@@ -230,7 +230,7 @@ def test_words_text_skips_the_parse_when_nothing_changes_the_words(markdown: str
     assert words_text(markdown) is markdown
 
 
-@pytest.mark.skipif(not KCNA.is_file(), reason="../shared is absent")
+@pytest.mark.shared("corpora/kcna-en-2024-jan-sep.json")
 def test_words_text_on_the_kcna_wire_as_written_and_as_imported() -> None:
     """Every KCNA story, as a hand-written body and as the importer escapes it."""
     fast = 0

@@ -80,11 +80,9 @@ def test_annotations_name_only_what_the_text_says(article: Article) -> None:
     assert article.published is None and article.date_note, "the seeds state no date"
 
 
+@pytest.mark.shared("seeds")
 def test_seed_files_are_unchanged_copies() -> None:
-    shared = SHARED / "seeds"
-    if not shared.is_dir():
-        pytest.skip("../shared is not available")
-    for path in shared.iterdir():
+    for path in (SHARED / "seeds").iterdir():
         assert (PROJECT / "seeds" / path.name).read_bytes() == path.read_bytes()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.extraction import PAGES, run, score_page
+from benchmarks.extraction import run, score_page
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def test_the_scoring_counts_shingles_with_multiplicity() -> None:
     assert score_page("k", "a b c d e f", "").recall == 0.0
 
 
-@pytest.mark.skipif(not (PAGES / "ground-truth.json").is_file(), reason="../shared is absent")
+@pytest.mark.shared("corpora/article-extraction/ground-truth.json")
 def test_the_extractor_finds_the_article_text_of_real_pages() -> None:
     score = run()
     print(f"\narticle extraction on {len(score.pages)} pages: precision {score.precision:.3f} "

@@ -85,10 +85,10 @@ def test_a_theme_edited_means_its_members_are_worked_out_again(
     library: tuple[Workspace, Path],
 ) -> None:
     workspace, _corpus = library
-    theme = workspace.save_theme(None, "Border city", "sinuiju")
-    members = workspace.search(SearchRequest("", theme=theme.id, limit=1)).total
+    theme = workspace.save_theme(None, "Provinces", "yonpo")  # both are seed words (the
+    members = workspace.search(SearchRequest("", theme=theme.id, limit=1)).total  # corpus is)
     assert members > 0
-    workspace.save_theme(theme.id, "Border city", "sinuiju OR rason")
+    workspace.save_theme(theme.id, "Provinces", "yonpo OR wikimedia")
     assert workspace.search(SearchRequest("", theme=theme.id, limit=1)).total > members
     assert astuple(workspace.engine()._facet_sets()) == built_afresh(workspace)
 

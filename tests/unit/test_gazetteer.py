@@ -16,17 +16,17 @@ MOVED = {"Kangnam"}
 
 
 def shared_divisions() -> dict[str, Any]:
-    if not ADMIN_DIVISIONS.is_file():
-        pytest.skip("../shared/corpora/nk-admin-divisions.json is not available")
     return json.loads(ADMIN_DIVISIONS.read_text(encoding="utf-8"))
 
 
+@pytest.mark.shared("corpora/nk-admin-divisions.json")
 def test_every_province_of_the_reference_is_known() -> None:
     for province in shared_divisions()["provinces"]:
         places = gazetteer().lookup(province["name"])
         assert any(p.name == p.province == province["name"] for p in places)
 
 
+@pytest.mark.shared("corpora/nk-admin-divisions.json")
 def test_every_county_and_city_of_the_reference_is_known_in_its_province() -> None:
     missing, elsewhere = [], []
     for county in shared_divisions()["counties"]:

@@ -212,9 +212,8 @@ def expected_kcna_stories(records: list[dict[str, Any]]) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.shared("corpora/kcna-en-2024-jan-sep.json")
 def test_the_whole_kcna_archive(tmp_path: Path) -> None:
-    if not KCNA.is_file():
-        pytest.skip("../shared/corpora is not available")
     records = json.loads(KCNA.read_text(encoding="utf-8"))
     data = DataPaths(tmp_path / "data")
     bundled = tmp_path / "content"

@@ -107,7 +107,7 @@ def test_known_articles_are_compared_from_cached_signatures(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not KCNA.is_file(), reason="../shared is absent")
+@pytest.mark.shared("corpora/kcna-en-2024-jan-sep.json")
 def test_on_the_kcna_wire_revisions_are_found_and_templates_kept_apart() -> None:
     """KCNA re-issues revised versions of a story under the same link: those are one story.
 

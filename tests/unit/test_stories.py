@@ -76,8 +76,6 @@ def test_theme_and_since_filters(briefing: Workspace) -> None:
 
 @pytest.fixture(scope="module")
 def kcna_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    if not KCNA.exists():
-        pytest.skip("the shared KCNA archive is not here")
     root = tmp_path_factory.mktemp("kcna-stories")
     content = root / "content"
     (content / "articles").mkdir(parents=True)
@@ -90,6 +88,7 @@ def kcna_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace
 
 
 @pytest.mark.slow
+@pytest.mark.shared("corpora/kcna-en-2024-jan-sep.json")
 def test_kcna_pairs_judged_by_reading(kcna_library: Workspace) -> None:
     judged = yaml.safe_load(JUDGED.read_text(encoding="utf-8"))
     assert len(judged["same"]) >= 20 and len(judged["different"]) >= 20

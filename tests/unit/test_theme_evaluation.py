@@ -29,8 +29,6 @@ MIN_PRECISION = 0.8
 
 @pytest.fixture(scope="module")
 def kcna(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if not ARCHIVE.exists():
-        pytest.skip("the shared KCNA archive is not here (../shared)")
     root = tmp_path_factory.mktemp("themes")
     library = root / "library"
     Importer(library, [bundled_content_dir()]).run([ARCHIVE])
@@ -64,6 +62,7 @@ def scores(workspace: Workspace, theme: str, judged: list[dict[str, Any]]) -> tu
     return precision, recall
 
 
+@pytest.mark.shared("corpora/kcna-en-2024-jan-sep.json")
 @pytest.mark.parametrize("theme", ["inequality", "pyongyang-focus", "china-ventures"])
 def test_each_theme_is_precise_on_the_articles_judged_by_reading(kcna: Any, theme: str) -> None:
     judged = yaml.safe_load(JUDGEMENTS.read_text(encoding="utf-8"))[theme]
