@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -29,22 +30,9 @@ from index import Document, parse_body, sentence_spans
 from index.models import Article, Source, Theme
 
 from ..render import article_header, block_text
+from .article_lines import Line, spans_near, stylize_span, wrap_block
 
-CURRENT_MATCH_STYLE = "bold black on yellow"
-CURSOR_STYLE = "on #3a3a4a"
-SELECTION_STYLE = "black on #8fb8de"
-ANNOTATED_STYLE = "underline #e5a50a"
-FLASH_STYLE = "black on #e5a50a"
 EMPTY_HINT = "No article open.\n\nChoose one in Articles (3) and press Enter, or press / to search."
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: Text
-    doc_start: int | None = None
-    """Offset in the plain text of the first article character on this line."""
-    lead: int = 0
-    """Characters on the line before that one (a list marker, a heading bar)."""
 
 
 @dataclass
@@ -56,6 +44,11 @@ class AnnotateRequested(Message):
 
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article with a sentence cursor; see the module docstring for keys."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--match", "reader--match-current", "reader--annotated", "reader--cursor",
+        "reader--selection", "reader--flash", "reader--rule", "reader--hint",
+    }  # fmt: skip
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "down", "Down", show=False, id="reader.down"),
@@ -82,6 +75,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._themes: dict[str, Theme] = {}
         self._same_story: tuple[str, ...] = ()
         self.matches: list[tuple[int, int]] = []
+        self._longest_match = 0
         self.current_match = -1
         self.annotated: list[tuple[int, int]] = []
         self.sentences: tuple[tuple[int, int], ...] = ()
@@ -91,7 +85,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Sentence where the selection started, while selecting."""
         self.flash: tuple[int, int] | None = None
         """A passage shown after jumping to it from the Notes pane."""
-        self._lines: list[_Line] = []
+        self._lines: list[Line] = []
         self._body_lines: list[int] = []
         self._body_starts: list[int] = []
         self._sentence_starts: list[int] = []
@@ -115,8 +109,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.document = parse_body(article.body)
         self.sentences = sentence_spans(self.document)
         self._sentence_starts = [start for start, _end in self.sentences]
-        self.matches = sorted(matches)
-        self.current_match = -1
+        self.set_matches(matches)
         self.annotated = []
         self.cursor, self.selection_anchor, self.flash = 0, None, None
         self._layout()
@@ -128,8 +121,9 @@ class ArticleView(ScrollView, can_focus=True):
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """New query matches for the same article."""
         self.matches = sorted(matches)
+        self._longest_match = max((end - start for start, end in self.matches), default=0)
         self.current_match = -1
-        self._layout()
+        self.refresh()  # matches are drawn over the laid-out text, not laid out
         self._update_subtitle()
 
     def set_annotated(self, spans: list[tuple[int, int]]) -> None:
@@ -173,18 +167,19 @@ class ArticleView(ScrollView, can_focus=True):
         width = max(10, self.scrollable_content_region.width)
         self._laid_out_width = width
         console = self.app.console
-        lines: list[_Line] = []
+        lines: list[Line] = []
         if self.article is None or self.document is None or self._source is None:
-            lines.extend(_Line(line) for line in Text(EMPTY_HINT, style="dim").wrap(console, width))
+            hint = Text(EMPTY_HINT).wrap(console, width)
+            lines.extend(Line(line, component="reader--hint") for line in hint)
         else:
             header = article_header(self.article, self._source, self._themes, self._same_story)
-            lines.extend(_Line(line) for line in header.wrap(console, width))
-            lines.append(_Line(Text("─" * width, style="dim")))
+            lines.extend(Line(line) for line in header.wrap(console, width))
+            lines.append(Line(Text("─" * width), component="reader--rule"))
             for block in self.document.blocks:
-                lines.append(_Line(Text("")))
-                text = block_text(block, self.matches)
+                lines.append(Line(Text("")))
+                text = block_text(block)
                 lead = len(text.plain) - len(block.text)
-                lines.extend(_wrap_block(text, block.start, lead, width, console))
+                lines.extend(wrap_block(text, block.start, lead, width, console))
         self._lines = lines
         self._body_lines = [i for i, line in enumerate(lines) if line.doc_start is not None]
         self._body_starts = [lines[i].doc_start or 0 for i in self._body_lines]
@@ -225,24 +220,43 @@ class ArticleView(ScrollView, can_focus=True):
         line = self._lines[index]
         text = line.text.copy()
         if line.doc_start is not None:
-            for span, span_style in self._overlays():
-                _stylize(text, line, span, span_style)
+            last = line.doc_start + len(text) - line.lead
+            for span, span_style in self._overlays(line.doc_start, last):
+                stylize_span(text, line, span, span_style)
+        if line.component is not None:
+            text.stylize_before(self._component_style(line.component))
         text.stylize_before(style)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
-    def _overlays(self) -> list[tuple[tuple[int, int], str]]:
-        overlays = [(span, ANNOTATED_STYLE) for span in self.annotated]
+    def _overlays(self, first: int, last: int) -> list[tuple[tuple[int, int], Style]]:
+        """Passages to style over offsets `first` to `last`, in drawing order (later win)."""
+        style = self._component_style
+        near = spans_near(self.matches, self._longest_match, first, last)
+        overlays = [(span, style("reader--match")) for span in near]
+        overlays += [(span, style("reader--annotated")) for span in self.annotated]
         if self.has_focus and self.sentences:
             selected = self.selection
             if selected is not None:
-                chosen = SELECTION_STYLE if self.selection_anchor is not None else CURSOR_STYLE
+                selecting = self.selection_anchor is not None
+                chosen = style("reader--selection" if selecting else "reader--cursor")
                 overlays.append((selected, chosen))
         if 0 <= self.current_match < len(self.matches):
-            overlays.append((self.matches[self.current_match], CURRENT_MATCH_STYLE))
+            overlays.append((self.matches[self.current_match], style("reader--match-current")))
         if self.flash is not None:
-            overlays.append((self.flash, FLASH_STYLE))
+            overlays.append((self.flash, style("reader--flash")))
         return overlays
+
+    def _component_style(self, name: str) -> Style:
+        """What component class `name` sets and nothing more, so overlays layer (the
+        cursor keeps an annotation's colour); its colours are resolved against the
+        reader's background, so a translucent or `auto` colour comes out right."""
+        full = self.get_component_rich_style(name)
+        own = self.get_component_rich_style(name, partial=True)
+        return own + Style(
+            color=full.color if own.color is not None else None,
+            bgcolor=full.bgcolor if own.bgcolor is not None else None,
+        )
 
     def on_focus(self) -> None:
         self.refresh()
@@ -382,28 +396,3 @@ class ArticleView(ScrollView, can_focus=True):
             self.border_subtitle = f"match {current}/{len(self.matches)} · n/N"
         else:
             self.border_subtitle = ""
-
-
-def _stylize(text: Text, line: _Line, span: tuple[int, int], style: str) -> None:
-    """Style the part of `line` that shows plain-text `span`."""
-    assert line.doc_start is not None
-    start = line.lead + span[0] - line.doc_start
-    end = line.lead + span[1] - line.doc_start
-    if end > line.lead and start < len(text):
-        text.stylize(style, max(start, line.lead), min(end, len(text)))
-
-
-def _wrap_block(text: Text, doc_start: int, lead: int, width: int, console: object) -> list[_Line]:
-    """Wrap one block, recording where in the plain text each line starts."""
-    plain = text.plain
-    lines = []
-    cursor = 0
-    for number, line in enumerate(text.wrap(console, width)):  # type: ignore[arg-type]
-        piece = line.plain.rstrip()
-        found = plain.find(piece, cursor) if piece else cursor
-        position = found if found >= 0 else cursor
-        line_lead = lead if number == 0 else 0
-        start = doc_start + max(0, position + line_lead - lead)
-        lines.append(_Line(line, start, line_lead))
-        cursor = position + len(piece)
-    return lines
