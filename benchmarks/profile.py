@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 
 from .queries import QUERIES
 
@@ -113,9 +113,11 @@ def profile(count: int, work: Path) -> dict[str, Any]:
     profiler = cProfile.Profile()
     for query in QUERIES:  # as timed: cold engine caches, facet sets already built
         engine.clear_caches()
-        full.search(SearchRequest("rebuild the facet sets", limit=1, snippets=False))
+        full.search(SearchRequest(Filters("rebuild the facet sets"), limit=1, snippets=False))
         profiler.enable()
-        full.search(SearchRequest(query.ours, source=query.source, theme=query.theme, limit=20))
+        full.search(
+            SearchRequest(Filters(query.ours, source=query.source, theme=query.theme), limit=20)
+        )
         profiler.disable()
     search = breakdown(profiler)
     full.close()

@@ -32,7 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 
 from . import fts5, keys, profile, stories, tantivy_search, typing_latency, updates
 from .generate import documents, write_corpus
@@ -189,10 +189,12 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
         times = []
         for _ in range(REPEATS):
             engine.clear_caches()
-            workspace.search(SearchRequest("rebuild the facet sets", limit=1, snippets=False))
+            workspace.search(
+                SearchRequest(Filters("rebuild the facet sets"), limit=1, snippets=False)
+            )
             started = time.perf_counter()
             workspace.search(
-                SearchRequest(query.ours, source=query.source, theme=query.theme, limit=20)
+                SearchRequest(Filters(query.ours, source=query.source, theme=query.theme), limit=20)
             )
             times.append((time.perf_counter() - started) * 1000)
         latencies += times
@@ -203,7 +205,7 @@ def measure_ours(count: int, work: Path) -> dict[str, Any]:
     total = count + 100
     for theme in workspace.themes:
         for hit in workspace.search(
-            SearchRequest("", theme=theme, limit=total, snippets=False)
+            SearchRequest(Filters(theme=theme), limit=total, snippets=False)
         ).hits:
             members.setdefault(hit.id, []).append(theme)
     (work / f"themes-{count}.json").write_text(json.dumps(members))
@@ -239,7 +241,7 @@ class FirstScreen(BriefingApp):
 
     def check(self):
         screen = self.screen
-        if isinstance(screen, MainScreen) and screen.result is not None and screen.result.hits:
+        if isinstance(screen, MainScreen) and screen.search.result and screen.search.result.hits:
             print(time.monotonic())  # the first screen with results: what is measured
             self.exit()
 

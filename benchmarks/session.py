@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 
 from .memory import peak_rss_mb
 from .queries import QUERIES
@@ -24,8 +24,9 @@ def measure(corpus: Path, data: Path) -> dict[str, Any]:
 
     workspace = Workspace.open(corpus, data)
     for query in QUERIES:
-        workspace.search(SearchRequest(query.ours, source=query.source, theme=query.theme,
-                                       limit=20))  # fmt: skip
+        workspace.search(
+            SearchRequest(Filters(query.ours, source=query.source, theme=query.theme), limit=20)
+        )
     workspace.close()
     return {"peak_rss_mb": round(peak_rss_mb(), 1)}
 

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.content.files import SETTLED_NS
 from tests.helpers import BRIEFING
 
@@ -55,12 +55,12 @@ def measure(corpus: Path, data: Path) -> dict[str, Any]:
         assert not report.changed, report
     findable = []
     for number, word in enumerate(WORDS):
-        hit = workspace.search(SearchRequest("", limit=1, offset=number)).hits[0]
+        hit = workspace.search(SearchRequest(Filters(), limit=1, offset=number)).hits[0]
         article = workspace.article(hit.id)
         assert article is not None
         started = time.perf_counter()
         workspace.annotate(article, None, f"Compare with the {word} report.", ())
-        found = workspace.search(SearchRequest(word, limit=20))
+        found = workspace.search(SearchRequest(Filters(word), limit=20))
         findable.append((time.perf_counter() - started) * 1000)
         assert [h.id for h in found.hits] == [hit.id], found
     workspace.close()

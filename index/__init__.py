@@ -47,8 +47,8 @@ from .errors import (  # noqa: E402
     UnsafeIndex,
     WriteFailed,
 )
-from .export import ExportFilters, annotations_jsonld, briefing_markdown  # noqa: E402
-from .models import SORTS, SearchRequest  # noqa: E402
+from .export import ExportScope, annotations_jsonld, briefing_markdown  # noqa: E402
+from .models import FILTER_KINDS, SORTS, Filters, SearchRequest  # noqa: E402
 from .paths import DataPaths  # noqa: E402
 from .sanitize import clean_text  # noqa: E402
 from .storage import atomic_write_text  # noqa: E402
@@ -81,17 +81,19 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "FILTER_KINDS",
     "SORTS",
     "AddedFeed",
     "Block",
     "BriefingError",
     "DataPaths",
     "Document",
-    "ExportFilters",
+    "ExportScope",
     "Feed",
     "FeedState",
     "FetchReport",
     "FetchStatus",
+    "Filters",
     "ImportBusy",
     "ImportProgress",
     "ImportReport",

@@ -8,7 +8,9 @@ come last. Articles that report one event (`engine.stories`) are grouped
 under it: "Story: …" with every source that reported it, its grade and date,
 then each exported article of the story with its highlights and notes. By
 default only annotated articles are included; `include_all` adds every
-article that matches the filters.
+article that matches the filters. The filters are the reader's own `Filters`
+(query, source, theme, year, place, unread only), so an export from the app
+covers exactly the list on screen.
 
 The JSON-LD export is an AnnotationCollection of W3C Web Annotations, each
 targeting its article with a TextQuoteSelector and a TextPositionSelector.
@@ -17,10 +19,10 @@ targeting its article with a TextQuoteSelector and a TextPositionSelector.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .models import Anchored, Article, ArticleNotes, SearchHit, SearchRequest, Story
+from .models import Anchored, Article, ArticleNotes, Filters, SearchHit, SearchRequest, Story
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -30,54 +32,54 @@ OTHER_ARTICLES = "Other articles"
 
 
 @dataclass(frozen=True)
-class ExportFilters:
-    theme: str | None = None
-    source: str | None = None
-    query: str = ""
-    include_all: bool = False
-
-
-@dataclass(frozen=True)
 class _Entry:
     hit: SearchHit
     article: Article
     notes: ArticleNotes
 
 
-def collect(workspace: Workspace, filters: ExportFilters) -> list[_Entry]:
-    """Articles matching the filters (annotated ones only, unless include_all), newest first."""
+@dataclass(frozen=True)
+class ExportScope:
+    """What an export covers: the filters, and whether unannotated articles come too."""
+
+    filters: Filters = field(default_factory=Filters)
+    include_all: bool = False
+    read: frozenset[str] = frozenset()
+    """The articles read, left out when the filters ask for unread ones only."""
+
+    @property
+    def request(self) -> SearchRequest:
+        hide = self.read if self.filters.unread_only else frozenset()
+        return SearchRequest(self.filters, hide, sort="date", limit=1, snippets=False)
+
+
+def collect(workspace: Workspace, scope: ExportScope) -> list[_Entry]:
+    """Articles in the scope (annotated ones only, unless include_all), newest first."""
     engine = workspace.engine()
-    result = workspace.search(
-        SearchRequest(
-            filters.query,
-            source=filters.source,
-            theme=filters.theme,
-            sort="date",
-            limit=max(1, engine.article_count),
-            snippets=False,
-        )
-    )
+    request = replace(scope.request, limit=max(1, engine.article_count))
+    result = workspace.search(request)
     annotated = set(workspace.notes.article_ids())
     entries = []
     for hit in result.hits:
-        if not filters.include_all and hit.id not in annotated:
+        if not scope.include_all and hit.id not in annotated:
             continue
         article = workspace.article(hit.id)
         if article is None:
             continue
         notes = workspace.article_notes(article)
-        if notes.items or filters.include_all:
+        if notes.items or scope.include_all:
             entries.append(_Entry(hit, article, notes))
     return entries
 
 
 def briefing_markdown(
     workspace: Workspace,
-    filters: ExportFilters,
+    scope: ExportScope,
     title: str | None = None,
     today: dt.date | None = None,
 ) -> str:
-    entries = collect(workspace, filters)
+    entries = collect(workspace, scope)
+    filters = scope.filters
     themes = workspace.themes
     heading = title or (
         f"Briefing: {themes[filters.theme].name}" if filters.theme in themes else "Briefing"
@@ -126,15 +128,19 @@ def _story_markdown(
     return lines
 
 
-def _describe(
-    workspace: Workspace, filters: ExportFilters, count: int, today: dt.date | None
-) -> str:
+def _describe(workspace: Workspace, filters: Filters, count: int, today: dt.date | None) -> str:
     parts = [f"Prepared {(today or dt.date.today()).isoformat()}"]
     parts.append(f"{count} article{'' if count == 1 else 's'}")
-    if filters.query:
-        parts.append(f"query “{filters.query}”")
+    if filters.query.strip():
+        parts.append(f"query “{filters.query.strip()}”")
     if filters.source:
         parts.append(f"source {workspace.source(filters.source).name}")
+    if filters.year:
+        parts.append(f"year {filters.year}")
+    if filters.place:
+        parts.append(f"place {filters.place}")
+    if filters.unread_only:
+        parts.append("unread only")
     return " · ".join(parts)
 
 
@@ -191,12 +197,12 @@ def _one_line(text: str) -> str:
 
 
 def annotations_jsonld(
-    workspace: Workspace, filters: ExportFilters, today: dt.date | None = None
+    workspace: Workspace, scope: ExportScope, today: dt.date | None = None
 ) -> dict[str, Any]:
     """An AnnotationCollection of every annotation on the matching articles."""
     items = [
         _annotation_jsonld(item, entry.article)
-        for entry in collect(workspace, filters)
+        for entry in collect(workspace, scope)
         for item in entry.notes.items
     ]
     return {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from .sanitize import clean_text
 
@@ -217,16 +218,44 @@ MAX_WORD_CHARS = 200
 """Longest single word of a query accepted (no word of an article is longer)."""
 
 
+FILTER_KINDS = ("source", "theme", "year", "place")
+"""The filters a pane toggles (the query is typed, unread-only switched)."""
+
+
 @dataclass(frozen=True)
-class SearchRequest:
-    """One search: the query text, its filters, the order and the page wanted."""
+class Filters:
+    """What the reader narrowed the library to: the query and every filter.
+
+    One value for the reading state, a search, an export and the status line,
+    so that none of them can leave a filter out.
+    """
 
     query: str = ""
     source: str | None = None
     theme: str | None = None
-    place: str | None = None
     year: str | None = None
     """A year ("2024"), or "undated"."""
+    place: str | None = None
+    unread_only: bool = False
+    """Only the articles not yet read (the reader's marks say which)."""
+
+    def toggled(self, kind: str, value: str) -> Filters:
+        """With the `kind` filter (one of FILTER_KINDS) set to `value`, or off if it was."""
+        if kind not in FILTER_KINDS:
+            raise ValueError(f"no filter {kind!r}")
+        changes: dict[str, Any] = {kind: None if getattr(self, kind) == value else value}
+        return replace(self, **changes)
+
+    def cleared(self) -> Filters:
+        """No query and no filter: every article."""
+        return Filters()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the filters, the order and the page wanted."""
+
+    filters: Filters = field(default_factory=Filters)
     hide: frozenset[str] = frozenset()
     """Articles to leave out, by id (the read ones, for an unread-only view)."""
     sort: str = "relevance"

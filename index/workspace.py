@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ from .models import (
     Article,
     ArticleNotes,
     Emerging,
+    Filters,
     Problem,
     QueryTerms,
     SearchHit,
@@ -212,7 +213,7 @@ class Workspace:
         Raises QueryError for a query that cannot be understood.
         """
         if isinstance(request, str):
-            request = SearchRequest(request)
+            request = SearchRequest(Filters(request))
         return self.engine().search(request)
 
     def related(self, article_id: str, limit: int = 10) -> tuple[SearchHit, ...]:
@@ -456,12 +457,16 @@ class Workspace:
         force: bool = False,
         progress: FetchProgress | None = None,
         client: PoliteClient | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> FetchReport:
-        """Fetch the due feeds (or `only` one) into the library; the index is not updated here."""
+        """Fetch the due feeds (or `only` one) into the library; the index is not updated here.
+
+        `stop()`, asked between feeds, ends the fetch early, keeping what came.
+        """
         self._writable()
         following = self.following()
         with following.exclusive(), self._importer() as importer:  # a second fetch: refused
-            report = following.fetch(importer, only, force, progress, client)
+            report = following.fetch(importer, only, force, progress, client, stop)
         self.reload_catalog()
         return report
 

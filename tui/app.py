@@ -65,6 +65,12 @@ class BriefingApp(App[None]):
         store = StateStore(self.workspace.data.state_file, writable=not self.workspace.read_only)
         return MainScreen(self.workspace, store, update_index=self.update_index)
 
+    # Why these two overrides stay (checked against Textual 8.2.8): Textual routes each key
+    # to whatever has the focus the moment it arrives and queues a key no widget took behind
+    # the keys typed since. Neither `App.BINDINGS` priorities, `Screen.AUTO_FOCUS`, nor
+    # `prevent()` orders a burst of keys against the focus moves and dialogs the earlier keys
+    # cause, and no public hook runs between one key's handling and the next key's routing.
+    # The pty burst tests (tests/tui/test_key_bursts.py) type at full speed to hold this.
     async def on_event(self, event: events.Event) -> None:
         """Route a key, then let it be handled to the end before the next (see key_order)."""
         if not isinstance(event, events.Key) or event.is_forwarded:

@@ -15,9 +15,10 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from index import QueryError, SearchRequest
+from index import Filters, QueryError, SearchRequest
 
 from .screens.main import MainScreen
+from .widgets.reading_room import by_key
 
 ARTICLE_HITS = 8
 
@@ -35,12 +36,14 @@ class BriefingCommands(Provider):
             return []
         commands: list[tuple[str, Callable[[], object], str]] = [
             ("search", screen.action_focus_search, "Focus the search box (/)"),
-            ("focus: sources", partial(screen.action_focus_pane, "sources"), "Key 1"),
-            ("focus: themes", partial(screen.action_focus_pane, "themes"), "Key 2"),
-            ("focus: articles", partial(screen.action_focus_pane, "articles"), "Key 3"),
-            ("focus: reader", partial(screen.action_focus_pane, "reader"), "Key 4"),
-            ("focus: notes", partial(screen.action_focus_pane, "notes"), "Key 5"),
-            ("focus: years and places", partial(screen.action_focus_pane, "when"), "Key 6"),
+            *(
+                (
+                    f"focus: {pane.title.lower()}",
+                    partial(screen.focus_pane, pane.id),
+                    f"Key {pane.key}",
+                )
+                for pane in by_key()
+            ),
             ("unread only", screen.action_unread_only, "Hide read articles, or show them (U)"),
             (
                 "new theme from the query",
@@ -56,7 +59,7 @@ class BriefingCommands(Provider):
             ("story of the open article", screen.action_story, "Its sources side by side (S)"),
             ("timeline of the results", screen.action_timeline, "Filter by a period (T)"),
             ("what is emerging", screen.action_emerging, "Rising terms of the results (E)"),
-            ("update the index", screen.sync_index, "Re-read changed content now"),
+            ("update the index", screen.action_sync_index, "Re-read changed content now"),
             ("export: briefing", screen.action_export, "Markdown of your annotated articles (e)"),
             ("notes: every annotation", screen.notes_mode_toggled, "Or this article's (t)"),
             ("help", self.app.action_help, "Every key (?)"),  # type: ignore[attr-defined]
@@ -92,7 +95,7 @@ class BriefingCommands(Provider):
         if screen is None or len(query.strip()) < 2:
             return
         try:
-            request = SearchRequest(query, limit=ARTICLE_HITS, snippets=False)
+            request = SearchRequest(Filters(query), limit=ARTICLE_HITS, snippets=False)
             result = await asyncio.to_thread(screen.workspace.search, request)
         except QueryError:
             return
@@ -101,7 +104,7 @@ class BriefingCommands(Provider):
             yield Hit(
                 0.5 - rank * 0.01,
                 highlight(matcher, text),
-                partial(screen.open_article_by_id, hit.id),
+                partial(screen.opener.open, hit.id),
                 text=text,
                 help=escape(screen.workspace.source(hit.source).name),
             )

@@ -29,6 +29,7 @@ from .widgets.facets import FacetPane, SourcesPane, ThemesPane
 from .widgets.notes import NotesFilter, NotesList
 from .widgets.pane_list import PaneList
 from .widgets.reader import ArticleView
+from .widgets.reading_room import by_key
 from .widgets.search_box import SearchBox
 
 BOUND: tuple[type[DOMNode], ...] = (
@@ -61,9 +62,8 @@ def _e(description: str, *ids: str) -> Entry:
 KEYMAP: list[tuple[str, list[Entry]]] = [
     ("Anywhere", [
         _e("Search: results update as you type", "search"),
-        _e("Focus Sources, Themes, Articles, Reader, Notes, Years · places",
-           "pane.sources", "pane.themes", "pane.articles", "pane.reader", "pane.notes",
-           "pane.when"),
+        _e("Focus " + ", ".join(pane.title for pane in by_key()),
+           *(f"pane.{pane.id}" for pane in by_key())),
         _e("Next / previous pane", "pane.next", "pane.previous"),
         _e("Related articles (more like this) for the open article", "related"),
         _e("Clear every filter and the query", "clear"),

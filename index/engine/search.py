@@ -176,7 +176,7 @@ class SearchEngine:
         if request.sort not in SORTS:
             raise QueryError(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
         with self._lock:
-            text = request.query
+            text = request.filters.query
             parsed = self.parse(text, typing=request.typing)
             total, hits, facets = self._answer(parsed, request)
             terms = query_terms(parsed)
@@ -203,17 +203,18 @@ class SearchEngine:
         """The documents of a parsed query under the request's filters, and its facets."""
         sets = self._facet_sets()
         matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
+        chosen = request.filters
         in_place = None
-        if request.place:
-            in_place = self._docs(wq.Term("places", normalise_name(request.place)))
+        if chosen.place:
+            in_place = self._docs(wq.Term("places", normalise_name(chosen.place)))
         if request.hide:
             matching = matching - self._docnums(request.hide)
-        return sets.counts(matching, request.source, request.theme, request.year, in_place)
+        return sets.counts(matching, chosen.source, chosen.theme, chosen.year, in_place)
 
     def dated_sources(self, request: SearchRequest) -> list[tuple[int, str]]:
         """(day as an ordinal, source) of every dated article the request matches."""
         with self._lock:
-            final, _facets = self._matching(self.parse(request.query), request)
+            final, _facets = self._matching(self.parse(request.filters.query), request)
             sets = self._facet_sets()
             return [(sets.days[d], sets.source_of(d)) for d in final if sets.days[d]]
 

@@ -106,8 +106,13 @@ class Fetcher:
         self.ledger = ledger
         self.client = client
 
-    def run(self, feeds: list[Feed], force: bool = False,
-            progress: FetchProgress | None = None) -> FetchReport:  # fmt: skip
+    def run(self, feeds: list[Feed], force: bool = False, progress: FetchProgress | None = None,
+            stop: Callable[[], bool] | None = None) -> FetchReport:  # fmt: skip
+        """Download the due feeds in parallel and import each as it arrives.
+
+        `stop()` is asked after each feed: once true, the feeds not yet started
+        are left for the next fetch and those downloaded so far are kept.
+        """
         report = FetchReport()
         now = time.time()
         due: list[Feed] = []
@@ -127,6 +132,9 @@ class Fetcher:
                 pool.submit(self._download, feed, self._state(feed)): feed for feed in due
             }
             for done, job in enumerate(as_completed(jobs), 1):
+                if stop is not None and stop():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    break
                 feed = jobs[job]
                 try:
                     download = job.result()

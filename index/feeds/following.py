@@ -10,7 +10,7 @@ refused at once, with the first one's process id.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,11 +156,13 @@ class Following:
             yield
 
     def fetch(self, importer: Importer, only: str | None = None, force: bool = False,
-              progress: FetchProgress | None = None,
-              client: PoliteClient | None = None) -> FetchReport:  # fmt: skip
+              progress: FetchProgress | None = None, client: PoliteClient | None = None,
+              stop: Callable[[], bool] | None = None) -> FetchReport:  # fmt: skip
         """Fetch the due feeds (or only `only`) into the library through `importer`.
 
-        The caller holds `exclusive()` (and the library's import lock).
+        The caller holds `exclusive()` (and the library's import lock). When
+        `stop()` turns true the fetch ends after the feeds already downloaded,
+        keeping what they brought.
         """
         feeds, problems = self.feeds()
         if only is not None:
@@ -173,7 +175,7 @@ class Following:
         own = client is None
         client = client or PoliteClient()
         try:
-            report = Fetcher(importer, ledger, client).run(feeds, force, progress)
+            report = Fetcher(importer, ledger, client).run(feeds, force, progress, stop)
         finally:
             if own:
                 client.close()

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import StateError, YamlError
-from ..models import MAX_QUERY_CHARS
+from ..models import MAX_QUERY_CHARS, Filters
 from ..safe_yaml import load_yaml
 from ..sanitize import clean_text
 from ..storage import atomic_write_text, file_lock
@@ -28,14 +28,16 @@ HEADER = "# briefing's reading state. Safe to edit while briefing is closed, or 
 
 @dataclass(frozen=True)
 class ReadingState:
-    query: str = ""
-    source: str | None = None
-    theme: str | None = None
+    """Where the reader is: the filters on screen, the open article, what has been read."""
+
+    filters: Filters = field(default_factory=Filters)
     article: str | None = None
     read: frozenset[str] = frozenset()
-    year: str | None = None
-    place: str | None = None
-    unread_only: bool = False
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The articles a search leaves out: the read ones, when only unread are shown."""
+        return self.read if self.filters.unread_only else frozenset()
 
     def with_read(self, article_id: str, read: bool) -> ReadingState:
         marks = self.read | {article_id} if read else self.read - {article_id}
@@ -143,15 +145,16 @@ class StateStore:
 
 
 def _to_yaml(state: ReadingState) -> dict[str, Any]:
+    chosen = state.filters
     return {
         "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "query": state.query,
-        "source": state.source,
-        "theme": state.theme,
+        "query": chosen.query,
+        "source": chosen.source,
+        "theme": chosen.theme,
         "open_article": state.article,
-        "year": state.year,
-        "place": state.place,
-        "unread_only": state.unread_only,
+        "year": chosen.year,
+        "place": chosen.place,
+        "unread_only": chosen.unread_only,
         "read": sorted(state.read),
     }
 
@@ -168,13 +171,13 @@ def _from_yaml(data: dict[str, Any], path: Path) -> ReadingState:
     read = data.get("read") or []
     if not isinstance(read, list) or not all(isinstance(item, str) for item in read):
         raise StateError(f"{path}: 'read' must be a list of article ids")
-    return ReadingState(
+    chosen = Filters(
         query=(optional_text("query") or "")[:MAX_QUERY_CHARS],
         source=optional_text("source"),
         theme=optional_text("theme"),
-        article=optional_text("open_article"),
-        read=frozenset(clean_text(item) for item in read),
         year=optional_text("year"),
         place=optional_text("place"),
         unread_only=data.get("unread_only") is True,
     )
+    read_marks = frozenset(clean_text(item) for item in read)
+    return ReadingState(chosen, optional_text("open_article"), read_marks)

@@ -18,11 +18,13 @@ from tests.tui.conftest import (
     main_screen,
     notes_text,
     notifications,
+    search_and_open,
     settle,
 )
 from tui.dialogs.annotation_editor import AnnotationEditor
 from tui.dialogs.confirm import Confirm
 from tui.dialogs.export_path import ExportPath
+from tui.widgets.facets import WhenWherePane
 from tui.widgets.notes import NotesPane
 from tui.widgets.reader import ArticleView
 
@@ -238,6 +240,43 @@ async def test_e_exports_the_briefing(make_app: AppFactory, tmp_path: Path) -> N
         await settle(pilot)
     text = target.read_text()
     assert text.startswith("# Briefing") and "## Pyongyang focus" in text and "export me" in text
+
+
+async def test_e_exports_under_every_filter_on_screen(
+    running_app: Pilot[None], tmp_path: Path
+) -> None:
+    """Year, place and unread-only set in the panes: the export holds only those articles."""
+    pilot, app = running_app, running_app.app
+    workspace = main_screen(pilot).workspace
+    for article_id in ("pyongyang-housing", "pyongyang-korean", "sinuiju-greenhouse",
+                       "chinese-investors-mine"):  # fmt: skip
+        article = workspace.article(article_id)
+        assert article is not None
+        workspace.annotate(article, None, f"note on {article_id}", ())
+    await search_and_open(pilot, "살림집", "pyongyang-korean")  # opened: read
+    await pilot.press("escape", "x")
+    await settle(pilot)
+    when = main_screen(pilot).query_one("#when", WhenWherePane)
+    for option in ("year:2024", "place:Pyongyang"):
+        await pilot.press("6")
+        when.highlighted = when.get_option_index(option)
+        await pilot.press("enter")
+        await settle(pilot)
+    await pilot.press("U")
+    await settle(pilot)
+    assert listed_ids(pilot) == ["pyongyang-housing"]
+    target = tmp_path / "filtered.md"
+    await pilot.press("e")
+    await settle(pilot, 1)
+    assert isinstance(app.screen, ExportPath)
+    app.screen.query_one(Input).value = str(target)
+    await pilot.press("enter")
+    await settle(pilot)
+    text = target.read_text()
+    assert "note on pyongyang-housing" in text
+    for left_out in ("pyongyang-korean", "sinuiju-greenhouse", "chinese-investors-mine"):
+        assert f"note on {left_out}" not in text
+    assert "year 2024" in text and "place Pyongyang" in text and "unread only" in text
 
 
 async def test_orphaned_annotations_are_shown_with_their_quote(

@@ -20,7 +20,7 @@ from tests.tui.conftest import (
     settle,
     status_text,
 )
-from tui.messages import IndexProgress, IndexUpdated
+from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ArticleView
 
@@ -57,7 +57,7 @@ async def test_state_survives_a_restart(make_app: AppFactory, data_paths: DataPa
         await settle(pilot)
         screen = main_screen(pilot)
         assert screen.query_one("#search", Input).value == "Pyongyang"
-        assert screen.state.source == "kcna"
+        assert screen.state.filters.source == "kcna"
         assert set(listed_ids(pilot)) == {"pyongyang-housing"}  # not the dateline-only one
         reader = screen.query_one("#reader", ArticleView)
         assert reader.article is not None and reader.article.id == opened.id
@@ -107,12 +107,18 @@ async def test_hostile_text_shows_literally_and_escapes_are_stripped(
 
 async def test_index_is_built_in_the_background_with_progress(make_app: AppFactory) -> None:
     app = make_app()
-    seen: list[object] = []
-    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+    activities: set[str] = set()
+
+    def watch(_message: object) -> None:  # what the status line had to say, message by message
+        stack = app.screen_stack
+        if stack and isinstance(stack[-1], MainScreen):
+            activities.add(stack[-1].activity)
+
+    async with app.run_test(size=(120, 40), message_hook=watch) as pilot:
         await settle(pilot)
-        assert any(isinstance(m, IndexProgress) and m.total == 6 for m in seen)
-        assert any(isinstance(m, IndexUpdated) for m in seen)
+        assert "indexing 6/6 articles" in activities
         assert len(listed_ids(pilot)) == 6
+        assert "6 articles" in status_text(pilot) and "⟳" not in status_text(pilot)
 
 
 async def test_changed_content_is_reindexed_at_start(
@@ -195,7 +201,7 @@ async def test_a_saved_filter_for_a_removed_theme_is_dropped(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert len(listed_ids(pilot)) == 6
-        assert main_screen(pilot).state.theme is None
+        assert main_screen(pilot).state.filters.theme is None
 
 
 async def test_a_late_page_never_duplicates_rows(running_app: Pilot[None]) -> None:

@@ -143,7 +143,7 @@ async def test_facet_counts_follow_the_query(running_app: Pilot[None]) -> None:
     pilot, app = running_app, running_app.app
     await pilot.press("slash", *"Sinuiju OR Pyongyang", "enter")
     await settle(pilot)
-    result = main_screen(pilot).result
+    result = main_screen(pilot).search.result
     assert result is not None and result.facets.sources == {"kcna": 2, "yonhap": 1}
     sources = main_screen(pilot).query_one("#sources")
     rendered = app.screen.query_one("#sources").render_lines(sources.region.reset_offset)

@@ -111,7 +111,7 @@ async def test_the_timeline_draws_the_results_and_filters_by_a_period(
         await pilot.press("left", "left", "enter")  # back to the 23rd: the fair opens
         await settle(pilot)
         main = main_screen(pilot)
-        assert main.state.query == "Rason date:[2026-11-23 to 2026-11-23]"
+        assert main.state.filters.query == "Rason date:[2026-11-23 to 2026-11-23]"
         assert [hit.id for hit in main.query_one(ArticleList).hits] == ["wire-trade-fair"]
 
 
@@ -132,7 +132,7 @@ async def test_what_is_emerging_lists_the_burst_and_searches_it(
         await pilot.press("enter")
         await settle(pilot)
         main = main_screen(pilot)
-        assert main.state.query == "typhoon" and len(main.query_one(ArticleList).hits) == 6
+        assert main.state.filters.query == "typhoon" and len(main.query_one(ArticleList).hits) == 6
 
 
 async def test_the_reader_lists_the_other_coverage_of_the_event(

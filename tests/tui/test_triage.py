@@ -163,7 +163,7 @@ async def test_putting_the_open_article_in_a_theme_and_out_again(
         assert library_yaml(data_paths, "article-themes.yaml") == {
             "sinuiju-greenhouse": {"add": ["china-ventures"]}
         }
-        hit = main_screen(pilot).result.hits[0]  # type: ignore[union-attr]
+        hit = main_screen(pilot).search.result.hits[0]  # type: ignore[union-attr]
         assert hit.id == "sinuiju-greenhouse" and "china-ventures" in hit.themes
         await wait_until(pilot, lambda: "China ventures" in reader_text(pilot))
         await pilot.press("enter")  # the theme as a filter: the article is in it

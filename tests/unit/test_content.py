@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.content.articles import read_article
 from index.content.body import parse_body
 from index.content.catalog import load_catalog
@@ -94,7 +94,7 @@ def test_theme_queries_agree_with_curated_themes(bundled_copy: Path, tmp_path: P
     workspace = Workspace([bundled_copy], DataPaths(tmp_path / "data"))
     workspace.sync()
     classified = {
-        hit.id: set(hit.themes) for hit in workspace.search(SearchRequest("", limit=10)).hits
+        hit.id: set(hit.themes) for hit in workspace.search(SearchRequest(Filters(), limit=10)).hits
     }
     workspace.close()
     curated = {article.id: set(article.themes) for article in bundled_articles()}
@@ -105,7 +105,9 @@ def test_bundled_briefing_lists_each_seed_under_its_themes(tmp_path: Path) -> No
     workspace = Workspace([CONTENT], DataPaths(tmp_path / "data"))
     workspace.sync()
     members = {
-        theme: {hit.id for hit in workspace.search(SearchRequest("", theme=theme, limit=10)).hits}
+        theme: {
+            hit.id for hit in workspace.search(SearchRequest(Filters(theme=theme), limit=10)).hits
+        }
         for theme in workspace.themes
     }
     workspace.close()

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.errors import QueryError
 from index.userdata.curation import CurationError
 from index.workspace import Workspace
 
 
 def members(workspace: Workspace, theme: str) -> set[str]:
-    return {h.id for h in workspace.search(SearchRequest("", theme=theme, limit=50)).hits}
+    return {h.id for h in workspace.search(SearchRequest(Filters(theme=theme), limit=50)).hits}
 
 
 def library(workspace: Workspace, name: str) -> Any:
@@ -89,14 +89,14 @@ def test_hand_made_themes_survive_a_rebuild_and_a_hand_edit(curated: Workspace) 
 
 
 def test_year_and_unread_filters(curated: Workspace) -> None:
-    def ids(**options: object) -> set[str]:
-        request = SearchRequest("", limit=50, **options)  # type: ignore[arg-type]
+    def ids(filters: Filters, hide: frozenset[str] = frozenset()) -> set[str]:
+        request = SearchRequest(filters, hide, limit=50)
         return {h.id for h in curated.search(request).hits}
 
-    assert ids(year="2023") == {"chinese-investors-mine"}
-    assert ids(year="undated") == {"fisheries-no-date"}
-    everything = ids()
+    assert ids(Filters(year="2023")) == {"chinese-investors-mine"}
+    assert ids(Filters(year="undated")) == {"fisheries-no-date"}
+    everything = ids(Filters())
     read = frozenset({"chinese-investors-mine", "pyongyang-housing"})
-    assert ids(hide=read) == everything - read
-    result = curated.search(SearchRequest("", hide=read, limit=1))
+    assert ids(Filters(), hide=read) == everything - read
+    result = curated.search(SearchRequest(Filters(), hide=read, limit=1))
     assert result.total == len(everything) - 2 and sum(result.facets.sources.values()) == 4

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import documents, write_corpus
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.engine import facets, search
 from index.paths import DataPaths
 from index.workspace import Workspace
@@ -73,7 +73,7 @@ def test_sets_carried_over_an_update_equal_sets_built_afresh(
     assert carried(workspace, monkeypatch) == built_afresh(workspace)
     assert workspace.search("sinuiju").total >= 3
 
-    first = workspace.search(SearchRequest("", limit=1)).hits[0]
+    first = workspace.search(SearchRequest(Filters(), limit=1)).hits[0]
     article = workspace.article(first.id)
     assert article is not None
     workspace.annotate(article, None, "Keep an eye on the cement quota.", ("cement",))
@@ -86,10 +86,10 @@ def test_a_theme_edited_means_its_members_are_worked_out_again(
 ) -> None:
     workspace, _corpus = library
     theme = workspace.save_theme(None, "Provinces", "yonpo")  # both are seed words (the
-    members = workspace.search(SearchRequest("", theme=theme.id, limit=1)).total  # corpus is)
+    members = workspace.search(SearchRequest(Filters(theme=theme.id), limit=1)).total  # corpus is)
     assert members > 0
     workspace.save_theme(theme.id, "Provinces", "yonpo OR wikimedia")
-    assert workspace.search(SearchRequest("", theme=theme.id, limit=1)).total > members
+    assert workspace.search(SearchRequest(Filters(theme=theme.id), limit=1)).total > members
     assert astuple(workspace.engine()._facet_sets()) == built_afresh(workspace)
 
 
@@ -107,4 +107,4 @@ def test_a_capped_prefix_in_a_theme_expands_as_over_the_whole_index(
         path.write_text(path.read_text() + "\\nProcurement, proofing and prosody.\\n")
     workspace.sync()
     assert carried(workspace, monkeypatch) == built_afresh(workspace)
-    assert workspace.search(SearchRequest("", theme=theme.id, limit=1)).total > 0
+    assert workspace.search(SearchRequest(Filters(theme=theme.id), limit=1)).total > 0

@@ -16,7 +16,7 @@ import pytest
 from whoosh import query as wq
 
 from benchmarks.generate import documents, write_corpus
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.engine.fast import public_api_only
 from index.engine.fast.columns import field_lengths, live_docs, numeric_column
 from index.engine.fast.postings import PostingReader
@@ -53,7 +53,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         path.unlink()
     workspace.sync()
     engine = workspace.engine()
-    workspace.search(SearchRequest("", limit=1))
+    workspace.search(SearchRequest(Filters(), limit=1))
     searcher = engine.searcher
     assert len(list(searcher.leaf_searchers())) > 1 and searcher.reader().has_deletions()
     yield engine
@@ -152,7 +152,7 @@ def test_ranking_follows_whoosh_s_scores(engine: Any, text: str) -> None:
 
 
 def test_the_engine_searches_a_multi_segment_index_like_whoosh(engine: Any) -> None:
-    result = engine.search(SearchRequest("factory pyongyang", limit=5))
+    result = engine.search(SearchRequest(Filters("factory pyongyang"), limit=5))
     assert result.total == len(
         set(engine.searcher.docs_for_query(engine.parser.parse("factory pyongyang")))
     )

@@ -16,7 +16,7 @@ from index.feeds.following import FetchBusy
 from index.feeds.http import PoliteClient, retry_after
 from index.feeds.ledger import BACKOFF_BASE, BACKOFF_CAP, FeedState, Ledger
 from index.feeds.subscriptions import Feed, FeedsError
-from index.models import SearchRequest
+from index.models import Filters, SearchRequest
 from index.paths import DataPaths
 from index.storage import file_lock
 from index.workspace import Workspace
@@ -74,7 +74,7 @@ def test_a_fetch_brings_full_texts_in_and_a_second_one_is_a_304(
     assert "All rights reserved" not in greenhouse and "Politics" not in greenhouse
     assert "published: '2026-11-20'" in greenhouse
     library.sync()
-    assert library.search(SearchRequest("Sariwon")).total == 1
+    assert library.search(SearchRequest(Filters("Sariwon"))).total == 1
 
     pages_before = len(feed_server.seen)
     again = library.fetch(force=True, client=client)

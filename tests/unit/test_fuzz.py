@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.content.articles import article_from_bytes
 from index.engine.query import QueryError
 from index.importing.library import Importer
@@ -62,7 +62,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
 def answer(workspace: Workspace, text: str, sort: str = "relevance") -> SearchResult | str:
     """The result of a search, or the message of the QueryError it raised."""
     try:
-        return workspace.search(SearchRequest(text, sort=sort))
+        return workspace.search(SearchRequest(Filters(text), sort=sort))
     except QueryError as error:
         return str(error)
 

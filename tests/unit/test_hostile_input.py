@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.access import check_index_dir
 from index.content.articles import MAX_ARTICLE_CHARS, read_article
 from index.engine.analysis import stem_word
@@ -253,7 +253,7 @@ def test_a_saved_query_is_sanitised_and_capped(tmp_path: Path) -> None:
     state = tmp_path / "state.yaml"
     state.write_text('query: "\\e]52;c;aGk=\\apyongyang\\u202e ' + "x" * 3000 + '"\n')
     loaded = StateStore(state).load()
-    assert loaded.query.startswith("pyongyang x") and len(loaded.query) == 2000
+    assert loaded.filters.query.startswith("pyongyang x") and len(loaded.filters.query) == 2000
 
 
 def test_import_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
@@ -293,4 +293,4 @@ def test_index_files_are_private_and_one_writable_by_others_is_refused(corpus: W
 
 
 def test_bundled_searches_still_answer(corpus: Workspace) -> None:
-    assert corpus.search(SearchRequest("greenhouse")).total == 1
+    assert corpus.search(SearchRequest(Filters("greenhouse"))).total == 1

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.content.articles import read_article
 from index.content.files import article_files
 from index.importing.library import Importer
@@ -156,7 +156,7 @@ def test_new_sources_are_added_unrated_and_counted(
     wire = next(s for s in sources if s["id"] == "peninsula-wire")
     assert wire["grade"] == "unrated" and wire["homepage"] == "https://wire.example.com/"
     workspace.sync()
-    counts = workspace.search(SearchRequest("", limit=1)).facets.sources
+    counts = workspace.search(SearchRequest(Filters(), limit=1)).facets.sources
     assert counts["peninsula-wire"] == 1 and counts["example-net"] == 2
     assert workspace.source("peninsula-wire").name == "Peninsula Wire"
 
@@ -227,15 +227,15 @@ def test_the_whole_kcna_archive(tmp_path: Path) -> None:
     workspace.sync()
     total = workspace.search("").total
     assert total == len(report.imported) + 2
-    result = workspace.search(SearchRequest("", source="kcna", limit=1))
+    result = workspace.search(SearchRequest(Filters(source="kcna"), limit=1))
     assert result.total == len(report.imported)
     first = records[0]
     hits = workspace.search(f'title:"{first["headline"]}"').hits
     assert hits and hits[0].published is not None
     assert hits[0].published.isoformat() == first["date_str"] and hits[0].source == "kcna"
-    themed = workspace.search(SearchRequest("", theme="pyongyang-focus", source="kcna")).total
+    themed = workspace.search(SearchRequest(Filters(theme="pyongyang-focus", source="kcna"))).total
     assert themed > 0
-    places = workspace.search(SearchRequest("", source="kcna")).facets.places
+    places = workspace.search(SearchRequest(Filters(source="kcna"))).facets.places
     provinces = {"North Pyongan", "South Pyongan", "South Hamgyong", "North Hamgyong", "Jagang"}
     assert provinces <= set(places)
     again = workspace.import_files([KCNA])
@@ -243,7 +243,7 @@ def test_the_whole_kcna_archive(tmp_path: Path) -> None:
     assert_glued_names_are_found(workspace, records)
     assert (
         workspace.search("source:kcna").total
-        == workspace.search(SearchRequest("", source="kcna")).total
+        == workspace.search(SearchRequest(Filters(source="kcna"))).total
     )
     assert workspace.search("dateline:pyongyang").total > workspace.search("pyongyang").total
     workspace.close()
@@ -259,7 +259,7 @@ def assert_glued_names_are_found(workspace: Workspace, records: list[dict[str, s
             for r in records
             if r.get("story_text") and name in f"{r['headline']} {r['story_text']}"
         }
-        found = workspace.search(SearchRequest(f'"{name}"', source="kcna", limit=1)).total
+        found = workspace.search(SearchRequest(Filters(f'"{name}"', source="kcna"), limit=1)).total
         print(f'"{name}": {found} of {len(stories)} distinct stories whose raw text has it')
         assert found >= 0.95 * len(stories)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.engine import scanning
 from index.engine.indexer import Indexer
 from index.paths import DataPaths
@@ -31,7 +31,7 @@ ALL_IDS = {
 
 
 def indexed_ids(workspace: Workspace) -> set[str]:
-    return {hit.id for hit in workspace.search(SearchRequest("", limit=100)).hits}
+    return {hit.id for hit in workspace.search(SearchRequest(Filters(), limit=100)).hits}
 
 
 def test_first_sync_builds_everything(corpus_dir: Path, data_paths: DataPaths) -> None:
@@ -105,7 +105,7 @@ def test_duplicate_id_keeps_the_first_file(corpus: Workspace, corpus_dir: Path) 
     )
     report = corpus.sync()
     assert any("duplicate id 'pyongyang-housing'" in str(p) for p in report.problems)
-    assert corpus.search(SearchRequest("", limit=100)).total == len(ALL_IDS)
+    assert corpus.search(SearchRequest(Filters(), limit=100)).total == len(ALL_IDS)
     first = corpus.article("pyongyang-housing")
     assert first is not None and first.title.startswith("Another 10,000")
     (corpus_dir / "articles" / "pyongyang-housing.md").unlink()

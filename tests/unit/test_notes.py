@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from index.content.body import plain_text
-from index.export import ExportFilters, annotations_jsonld, briefing_markdown
+from index.export import ExportScope, Filters, annotations_jsonld, briefing_markdown
 from index.models import Annotation, Article
 from index.paths import DataPaths
 from index.userdata.anchoring import anchor, make_target
@@ -258,7 +258,7 @@ def annotate_three(corpus: Workspace) -> dict[str, Annotation]:
 
 def test_markdown_briefing_puts_highlights_and_notes_under_their_theme(corpus: Workspace) -> None:
     annotate_three(corpus)
-    text = briefing_markdown(corpus, ExportFilters(), title="Test briefing")
+    text = briefing_markdown(corpus, ExportScope(), title="Test briefing")
     assert text.startswith("# Test briefing\n")
     assert "Prepared " in text and "2 articles" in text
     pyongyang = text.index("## Pyongyang focus")
@@ -271,15 +271,15 @@ def test_markdown_briefing_puts_highlights_and_notes_under_their_theme(corpus: W
     assert "**Note on the article.**\n\nPropaganda piece." in text
     assert "> Chinese technicians arrived with excavators\n\nTech transfer." in text
     assert "Completion of a new street" in text  # the summary
-    only_china = briefing_markdown(corpus, ExportFilters(theme="china-ventures"))
+    only_china = briefing_markdown(corpus, ExportScope(Filters(theme="china-ventures")))
     assert "luxury apartments" not in only_china and "Tech transfer." in only_china
-    everything = briefing_markdown(corpus, ExportFilters(include_all=True))
+    everything = briefing_markdown(corpus, ExportScope(include_all=True))
     assert "Provinces left behind as markets wither" in everything
 
 
 def test_jsonld_export_has_every_required_field(corpus: Workspace) -> None:
     made = annotate_three(corpus)
-    data = annotations_jsonld(corpus, ExportFilters())
+    data = annotations_jsonld(corpus, ExportScope())
     assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert data["type"] == "AnnotationCollection" and data["total"] == 3
     items = data["first"]["items"]

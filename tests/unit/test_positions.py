@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.formats import Positions
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.engine.positions import PackedPositions, unpack_positions
 from index.engine.schema import build_schema
 from tests.helpers import ARTICLE, write_article
@@ -41,6 +41,6 @@ def test_a_phrase_past_the_sixty_five_thousandth_word_is_found(
     body = f"{filler} the joint venture opened. {filler}"
     write_article(corpus_dir, "long.md", ARTICLE.format(id="long", title="Long", body=body))
     workspace = open_workspace(corpus_dir)
-    found = workspace.search(SearchRequest('"joint venture opened"', limit=5))
+    found = workspace.search(SearchRequest(Filters('"joint venture opened"'), limit=5))
     assert [hit.id for hit in found.hits] == ["long"]
-    assert workspace.search(SearchRequest('"venture joint"', limit=5)).hits == ()
+    assert workspace.search(SearchRequest(Filters('"venture joint"'), limit=5)).hits == ()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.engine.indexer import Indexer
-from index.models import Snippet
+from index.models import Filters, Snippet
 from index.paths import DataPaths
 from index.userdata.state import ReadingState, StateStore
 from index.workspace import Workspace
@@ -58,8 +58,8 @@ def test_read_marks_of_two_instances_merge_and_stay(tmp_path: Path) -> None:
     written = first.save(a, {"x": True})
     assert written is not None and written.read == {"x", "y"}
     # The first instance saves again (a query change, no read changes): "y" stays.
-    again = first.save(replace(a, query="new"), {})
-    assert again is not None and again.read == {"x", "y"} and again.query == "new"
+    again = first.save(replace(a, filters=Filters("new")), {})
+    assert again is not None and again.read == {"x", "y"} and again.filters.query == "new"
     # An unread mark made in one instance is not undone by the other's later save.
     assert second.save(b, {"y": False}) is not None
     final = first.save(a, {})

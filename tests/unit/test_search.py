@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.engine.query import QueryError
 from index.paths import DataPaths
 from index.workspace import Workspace
@@ -21,7 +21,7 @@ def ids(
     theme: str | None = None,
     place: str | None = None,
 ) -> set[str]:
-    request = SearchRequest(query, source, theme, place, limit=50)
+    request = SearchRequest(Filters(query, source=source, theme=theme, place=place), limit=50)
     return {hit.id for hit in workspace.search(request).hits}
 
 
@@ -83,7 +83,7 @@ def test_curated_themes_win_over_queries(corpus: Workspace) -> None:
 
 
 def test_hits_carry_fields_and_sort_by_date(corpus: Workspace) -> None:
-    result = corpus.search(SearchRequest("", sort="date", limit=50))
+    result = corpus.search(SearchRequest(Filters(), sort="date", limit=50))
     dates = [hit.published for hit in result.hits if hit.published]
     assert dates == sorted(dates, reverse=True)
     assert result.hits[-1].id == "fisheries-no-date"
@@ -107,12 +107,14 @@ def test_snippets_give_match_offsets_not_markup(corpus: Workspace) -> None:
 
 
 def test_facets_count_the_whole_result_set(corpus: Workspace) -> None:
-    facets = corpus.search(SearchRequest("greenhouse OR Pyongyang", limit=1)).facets
+    facets = corpus.search(SearchRequest(Filters("greenhouse OR Pyongyang"), limit=1)).facets
     assert facets.sources == {"kcna": 2, "yonhap": 1}
     assert facets.years == {"2024": 3}
     assert facets.themes["pyongyang-focus"] == 1
     # A dimension's own filter does not shrink its counts; other filters do.
-    filtered = corpus.search(SearchRequest("greenhouse OR Pyongyang", source="kcna", limit=1))
+    filtered = corpus.search(
+        SearchRequest(Filters("greenhouse OR Pyongyang", source="kcna"), limit=1)
+    )
     assert filtered.facets.sources == {"kcna": 2, "yonhap": 1}
     assert filtered.facets.years == {"2024": 2}
 
@@ -127,10 +129,10 @@ def test_a_misspelt_query_shows_the_correction_s_results(corpus: Workspace) -> N
     result = corpus.search("greenhuse")
     assert result.suggestion == "greenhouse" and result.shown_for == "greenhouse"
     assert [hit.id for hit in result.hits] == ["sinuiju-greenhouse"]
-    literal = corpus.search(SearchRequest("greenhuse", literal=True))
+    literal = corpus.search(SearchRequest(Filters("greenhuse"), literal=True))
     assert literal.total == 0 and literal.suggestion == "greenhouse" and literal.shown_for is None
     assert corpus.search("greenhouse").suggestion is None
-    typing = corpus.search(SearchRequest("greenh", typing=True))
+    typing = corpus.search(SearchRequest(Filters("greenh"), typing=True))
     assert typing.suggestion is None and [h.id for h in typing.hits] == ["sinuiju-greenhouse"]
 
 
@@ -290,7 +292,7 @@ def test_a_word_typed_into_its_ending_still_finds_its_stem(corpus: Workspace) ->
 
 
 def ids_typing(workspace: Workspace, query: str) -> set[str]:
-    request = SearchRequest(query, limit=50, typing=True)
+    request = SearchRequest(Filters(query), limit=50, typing=True)
     return {hit.id for hit in workspace.search(request).hits}
 
 

@@ -109,14 +109,14 @@ def test_kcna_pairs_judged_by_reading(kcna_library: Workspace) -> None:
 
 
 def test_the_briefing_export_groups_a_storys_articles_under_it(briefing: Workspace) -> None:
-    from index import ExportFilters, briefing_markdown
+    from index import ExportScope, briefing_markdown
 
     for article_id, note in (("wire-greenhouse", "State media: all year round."),
                              ("news-greenhouse-farm", "A trader doubts the supply.")):  # fmt: skip
         article = briefing.article(article_id)
         assert article is not None
         briefing.annotate(article, None, note, ())
-    text = briefing_markdown(briefing, ExportFilters())
+    text = briefing_markdown(briefing, ExportScope())
     story = text.index("### Story: Modern Greenhouse Farm Inaugurated in North Hwanghae Province")
     told = text[story:]
     assert "- State Wire (grade D), 2026-11-19: Modern Greenhouse Farm" in told

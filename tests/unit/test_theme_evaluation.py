@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from index import SearchRequest
+from index import Filters, SearchRequest
 from index.importing.library import Importer
 from index.paths import DataPaths, bundled_content_dir
 from index.workspace import Workspace
@@ -40,14 +40,14 @@ def kcna(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def scores(workspace: Workspace, theme: str, judged: list[dict[str, Any]]) -> tuple[float, float]:
     by_url = {}
-    for hit in workspace.search(SearchRequest("", limit=100_000, snippets=False)).hits:
+    for hit in workspace.search(SearchRequest(Filters(), limit=100_000, snippets=False)).hits:
         article = workspace.article(hit.id)
         if article is not None and article.url:
             by_url[article.url] = hit.id
     members = {
         hit.id
         for hit in workspace.search(
-            SearchRequest("", theme=theme, limit=100_000, snippets=False)
+            SearchRequest(Filters(theme=theme), limit=100_000, snippets=False)
         ).hits
     }
     true_positive = false_positive = false_negative = 0

@@ -9,7 +9,7 @@ import json
 from rich.console import Console
 from rich.text import Text
 
-from index import SearchRequest, Workspace
+from index import Filters, SearchRequest, Workspace
 from index.models import Story
 
 from ..render import format_date, story_span, timeline_chart
@@ -96,8 +96,8 @@ def cmd_emerging(workspace: Workspace, args: argparse.Namespace, out: Console,
 def cmd_timeline(workspace: Workspace, args: argparse.Namespace, out: Console,
                  err: Console) -> int:  # fmt: skip
     ensure_index(workspace, err)
-    request = SearchRequest(" ".join(args.query), source=args.source, theme=args.theme,
-                            limit=1, snippets=False)  # fmt: skip
+    chosen = Filters(" ".join(args.query), source=args.source, theme=args.theme)
+    request = SearchRequest(chosen, limit=1, snippets=False)
     timeline = workspace.timeline(request, args.by, periods=max(10, out.width - 16))
     if args.json:
         print(json.dumps({"unit": timeline.unit,

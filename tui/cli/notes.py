@@ -12,7 +12,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from index import ExportFilters, Workspace, annotations_jsonld, atomic_write_text, briefing_markdown
+from index import (
+    ExportScope,
+    Filters,
+    Workspace,
+    annotations_jsonld,
+    atomic_write_text,
+    briefing_markdown,
+)
 from index.models import Annotation
 
 from .output import EXIT_OK, ensure_index, plural
@@ -67,7 +74,9 @@ def note_json(annotation: Annotation, title: str) -> dict[str, Any]:
 
 def cmd_export(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
     ensure_index(workspace, err)
-    filters = ExportFilters(args.theme, args.source, args.query, args.all)
+    filters = ExportScope(
+        Filters(query=args.query, source=args.source, theme=args.theme), include_all=args.all
+    )
     if args.format == "jsonld":
         text = json.dumps(annotations_jsonld(workspace, filters), ensure_ascii=False, indent=2)
     else:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from index import SearchRequest, Workspace
+from index import Filters, SearchRequest, Workspace
 from index.models import SearchHit, SearchResult
 
 from ..render import (
@@ -47,10 +47,7 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace, out: Console, err
     ensure_index(workspace, err)
     result = workspace.search(
         SearchRequest(
-            " ".join(args.query),
-            source=args.source,
-            theme=args.theme,
-            place=args.place,
+            Filters(" ".join(args.query), source=args.source, theme=args.theme, place=args.place),
             sort=args.sort,
             limit=args.limit,
             literal=args.literal,
@@ -120,7 +117,7 @@ def cmd_show(workspace: Workspace, args: argparse.Namespace, out: Console, err: 
 
 def cmd_sources(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
     ensure_index(workspace, err)
-    counts = workspace.search(SearchRequest("", limit=1, snippets=False)).facets.sources
+    counts = workspace.search(SearchRequest(Filters(), limit=1, snippets=False)).facets.sources
     ids = list(workspace.sources) + sorted(set(counts) - set(workspace.sources))
     rows = [(workspace.source(source_id), counts.get(source_id, 0)) for source_id in ids]
     if args.json:
@@ -161,7 +158,9 @@ def cmd_themes(workspace: Workspace, args: argparse.Namespace, out: Console, err
     data = []
     for theme in workspace.themes.values():
         limit = listed or max(1, workspace.engine().article_count)
-        result = workspace.search(SearchRequest("", theme=theme.id, limit=limit, snippets=False))
+        result = workspace.search(
+            SearchRequest(Filters(theme=theme.id), limit=limit, snippets=False)
+        )
         data.append((theme, result))
     if args.json:
         payload = [
@@ -181,7 +180,7 @@ def cmd_themes(workspace: Workspace, args: argparse.Namespace, out: Console, err
         out.print(Text.assemble((theme.name, "bold"), f"  {theme.id} · {plural(result.total)}"))
         if theme.description:
             out.print(Text(theme.description, style="dim"))
-        request = SearchRequest("", theme=theme.id, limit=1, snippets=False)
+        request = SearchRequest(Filters(theme=theme.id), limit=1, snippets=False)
         timeline = workspace.timeline(request, periods=max(10, out.width - 16))
         if timeline.periods:
             chart = timeline_chart(timeline, lambda s: workspace.source(s).label, out.width, 3)

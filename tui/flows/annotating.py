@@ -1,9 +1,9 @@
 """The annotation workflow of the reading room: editor, Notes pane, undo and export.
 
-`AnnotationFlow` is held by the main screen, which forwards the notes messages
-to it; it asks the screen (its `host`) for the workspace, the open article,
-the reading state and for notifications, and runs its blocking work in the
-screen's thread workers through `tui.tasks`.
+`AnnotationFlow` opens the editor, saves each change in a thread worker and
+takes the outcome back itself (`tui.work`): on success the notes are
+reloaded and the search runs again; on failure the editor opens again with
+what was typed. The export writes the briefing for the screen's `Filters`.
 """
 
 from __future__ import annotations
@@ -12,27 +12,26 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.message import Message
-from textual.screen import Screen
-
-from index import ExportFilters, plain_text
+from index import ExportScope, plain_text
 from index.models import Annotation, Article, ArticleNotes
 
 from .. import tasks
 from ..dialogs.annotation_editor import AnnotationEditor, NoteDraft
 from ..dialogs.export_path import ExportPath
-from ..messages import CorpusNotesLoaded, NotesChanged, NotesFailed, NotesLoaded
 from ..widgets.notes import NoteAction, NotesPane, corpus_key
 from ..widgets.reader import AnnotateRequested, ArticleView
-from .host import Host
+from ..work import Failed
+
+if TYPE_CHECKING:
+    from ..screens.main import MainScreen
 
 
 class AnnotationFlow:
     """Annotating the open article, and everything the Notes pane asks for."""
 
-    def __init__(self, host: Host, screen: Screen[None]) -> None:
-        self.host = host
+    def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.article_notes: ArticleNotes | None = None
         self.corpus_notes: list[tuple[Annotation, str]] = []
@@ -60,38 +59,45 @@ class AnnotationFlow:
             reveal, self._pending_reveal = self._pending_reveal, None
             self._jump(reveal, focus=True)
 
-    def notes_loaded(self, message: NotesLoaded) -> None:
-        article = self.host.open_article
-        if article is not None and article.id == message.article_id:
-            self._pending_reveal = message.reveal or self._pending_reveal
-            self.show_notes(article, message.notes)
+    def _notes_loaded(
+        self, article_id: str, reveal: str | None, outcome: ArticleNotes | Failed
+    ) -> None:
+        if isinstance(outcome, Failed):
+            self.screen.tell(outcome.message, severity="error")
+            return
+        article = self.screen.open_article
+        if article is not None and article.id == article_id:
+            self._pending_reveal = reveal or self._pending_reveal
+            self.show_notes(article, outcome)
 
     def toggle_mode(self) -> None:
         """Between the open article's notes and every note in the corpus."""
         if self.pane.corpus_mode:
-            self.pane.show_article(self.host.open_article, self.article_notes)
+            self.pane.show_article(self.screen.open_article, self.article_notes)
             self.screen.set_focus(self.pane.notes_list)
         else:
             self.pane.enter_corpus_mode()
             self._load_corpus()
 
     def _load_corpus(self) -> None:
-        workspace = self.host.workspace
-        self.host.in_thread("corpus-notes", partial(tasks.corpus_notes, workspace), True)
+        self.screen.in_thread("corpus-notes", self.screen.workspace.all_notes, self._corpus_loaded)
 
-    def corpus_loaded(self, message: CorpusNotesLoaded) -> None:
-        self.corpus_notes = message.entries
-        self.pane.show_corpus(message.entries)
+    def _corpus_loaded(self, outcome: list[tuple[Annotation, str]] | Failed) -> None:
+        if isinstance(outcome, Failed):
+            self.screen.tell(outcome.message, severity="error")
+            return
+        self.corpus_notes = outcome
+        self.pane.show_corpus(outcome)
 
     # -- changing ----------------------------------------------------------------------
 
     def annotate(self, message: AnnotateRequested) -> None:
-        article = self.host.open_article
+        article = self.screen.open_article
         if article is None or not self._writable():
             return
         span = message.span
         quote = plain_text(article.body)[span[0] : span[1]] if span else None
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
 
         def save(draft: NoteDraft | None) -> None:
             if draft is not None:
@@ -118,12 +124,12 @@ class AnnotationFlow:
             self._edit(annotation)
         elif message.action == "delete" and self._writable(annotation):
             self._deleted.append(annotation)
-            change = partial(self.host.workspace.delete_annotation, annotation)
+            change = partial(self.screen.workspace.delete_annotation, annotation)
             self._save(change, annotation.article_id, "Annotation deleted. Press z to undo.")
 
     def _edit(self, annotation: Annotation) -> None:
         quote = annotation.target.exact if annotation.target else None
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
 
         def save(draft: NoteDraft | None) -> None:
             if draft is not None:
@@ -136,10 +142,10 @@ class AnnotationFlow:
 
     def undo(self) -> None:
         if not self._deleted:
-            self.host.tell("Nothing to undo.", timeout=2)
+            self.screen.tell("Nothing to undo.", timeout=2)
             return
         annotation = self._deleted.pop()
-        change = partial(self.host.workspace.restore_annotation, annotation)
+        change = partial(self.screen.workspace.restore_annotation, annotation)
         self._save(change, annotation.article_id, "Annotation restored.")
 
     def _save(
@@ -150,47 +156,48 @@ class AnnotationFlow:
         again: Callable[[], object] | None = None,
     ) -> None:
         """Save a change in a worker; if it fails, `again` re-opens the editor (no typing lost)."""
+        then = partial(self._changed, article_id, done, again)
+        self.screen.in_thread("notes", change, then, exclusive=False)
 
-        def work() -> Message:
-            outcome = tasks.change_notes(change, article_id, done)
-            if isinstance(outcome, NotesFailed):
-                outcome.reopen = again
-            return outcome
-
-        self.host.in_thread("notes", work, False)
-
-    def notes_changed(self, message: NotesChanged) -> None:
-        self.host.tell(message.message, timeout=3)
-        article = self.host.open_article
-        if article is not None and article.id == message.article_id:
+    def _changed(
+        self,
+        article_id: str,
+        done: str,
+        again: Callable[[], object] | None,
+        outcome: object,
+    ) -> None:
+        host = self.screen
+        if isinstance(outcome, Failed):
+            if again is not None:
+                host.tell(f"Notes not saved: {outcome.message}. Your text is back in the editor.",
+                          severity="error")  # fmt: skip
+                again()
+            else:
+                host.tell(f"Notes not saved: {outcome.message}", severity="error")
+            return
+        host.tell(done, timeout=3)
+        article = host.open_article
+        if article is not None and article.id == article_id:
             self.reload(article)
         if self.pane.corpus_mode:
             self._load_corpus()
-        self.host.run_search()
-
-    def notes_failed(self, message: NotesFailed) -> None:
-        if message.reopen is not None:
-            text = f"{message.message}. Your text is back in the editor."
-            self.host.tell(text, severity="error")
-            message.reopen()
-        else:
-            self.host.tell(message.message, severity="error")
+        host.search.run()
 
     def reload(self, article: Article, reveal: str | None = None) -> None:
-        work = partial(tasks.load_notes, self.host.workspace, article, reveal)
-        self.host.in_thread("notes-load", work, True)
+        work = partial(self.screen.workspace.article_notes, article)
+        self.screen.in_thread("notes-load", work, partial(self._notes_loaded, article.id, reveal))
 
     def _writable(self, annotation: Annotation | None = None) -> bool:
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
         if workspace.read_only:
-            self.host.tell(f"Read-only session: {workspace.read_only}.", severity="error")
+            self.screen.tell(f"Read-only session: {workspace.read_only}.", severity="error")
             return False
         notes = self.article_notes
         same = annotation is None or (
             notes is not None and notes.article_id == annotation.article_id
         )
         if notes is not None and notes.problem and same:
-            self.host.tell(f"{notes.problem}. This article's notes are read-only until it is "
+            self.screen.tell(f"{notes.problem}. This article's notes are read-only until it is "
                            "fixed.", severity="error")  # fmt: skip
             return False
         return True
@@ -205,10 +212,10 @@ class AnnotationFlow:
     # -- going to a passage ----------------------------------------------------------------
 
     def _go_to(self, annotation: Annotation) -> None:
-        article = self.host.open_article
+        article = self.screen.open_article
         if article is None or article.id != annotation.article_id:
             self._pending_reveal = annotation.id
-            self.host.open_article_by_id(annotation.article_id)
+            self.screen.opener.open(annotation.article_id)
         else:
             self._jump(annotation.id, focus=True)
 
@@ -221,32 +228,37 @@ class AnnotationFlow:
         if item.start is not None and item.end is not None:
             reader.reveal(item.start, item.end)
         elif item.status == "orphaned":
-            self.host.tell("That passage is no longer in the article's text.", severity="warning")
+            self.screen.tell("That passage is no longer in the article's text.", severity="warning")
         if focus:
             self.screen.set_focus(reader)
 
     # -- export ---------------------------------------------------------------------------
 
     def export(self) -> None:
-        state = self.host.state
-        filters = ExportFilters(state.theme, state.source, state.query.strip())
+        """Write the briefing of the annotated articles under every filter on screen."""
+        state = self.screen.state
+        chosen = state.filters
+        scope = ExportScope(chosen, read=state.read)
         default = Path.cwd() / f"briefing-{dt.date.today().isoformat()}.md"
-        scope = [f"theme {filters.theme}"] if filters.theme else []
-        scope += [f"source {filters.source}"] if filters.source else []
-        scope += [f"query “{filters.query}”"] if filters.query else []
+        parts = [f"query “{chosen.query.strip()}”"] if chosen.query.strip() else []
+        parts += [f"{kind} {value}" for kind, value in (
+            ("theme", chosen.theme), ("source", chosen.source), ("year", chosen.year),
+            ("place", chosen.place)) if value]  # fmt: skip
+        parts += ["unread only"] if chosen.unread_only else []
         what = "Markdown briefing of your annotated articles" + (
-            f" ({', '.join(scope)})" if scope else ""
+            f" ({', '.join(parts)})" if parts else ""
         )
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
 
-        def chosen(path: str | None) -> None:
+        def picked(path: str | None) -> None:
             if path:
-                target = Path(path).expanduser()
+                work = partial(tasks.export_briefing, workspace, scope, Path(path).expanduser())
+                self.screen.in_thread("export", work, self._exported, exclusive=False)
 
-                def work() -> None:
-                    outcome = tasks.export_briefing(workspace, filters, target)
-                    self.screen.app.call_from_thread(self.host.tell, outcome)
+        self.screen.app.push_screen(ExportPath(str(default), what), picked)
 
-                self.host.in_thread("export", work, False)
-
-        self.screen.app.push_screen(ExportPath(str(default), what), chosen)
+    def _exported(self, outcome: str | Failed) -> None:
+        if isinstance(outcome, Failed):
+            self.screen.tell(f"Briefing not written: {outcome.message}", severity="error")
+        else:
+            self.screen.tell(outcome)

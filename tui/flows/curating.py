@@ -1,40 +1,37 @@
 """Curating from the reading room: grading sources, defining themes, filing articles.
 
-`CurationFlow` is held by the main screen, which forwards the curation
-messages to it. It opens the dialogs, has the workspace write the change to
-the library's YAML in a worker (never on the event loop: the write takes a
-lock, a theme change re-indexes), and on `CurationSaved` refreshes what the
-change touches: theme marks, the panes, the open article and the results.
+`CurationFlow` opens the dialogs, has the workspace write the change to the
+library's YAML in a worker (never on the event loop: the write takes a lock,
+a theme change re-indexes), and when it is saved refreshes what the change
+touches: theme marks, the panes, the open article and the results; when it
+is not, the dialog opens again with what was typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-
-from textual.message import Message
-from textual.screen import Screen
-
-from index import BriefingError
+from typing import TYPE_CHECKING
 
 from ..dialogs.curation import GradeDialog, GradeDraft, ThemeDialog, ThemeDraft
 from ..marks import theme_marks
-from ..messages import CurationSaved
-from .host import Host
+from ..work import Failed
+
+if TYPE_CHECKING:
+    from ..screens.main import MainScreen
 
 
 class CurationFlow:
     """The curating actions of the Sources and Themes panes and the palette."""
 
-    def __init__(self, host: Host, screen: Screen[None]) -> None:
-        self.host = host
+    def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
 
     def grade(self, source_id: str) -> None:
         """Ask for a source's grade and why; save it to the library's sources.yaml."""
         if not self._writable():
             return
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
         source = workspace.source(source_id)
 
         def chosen(draft: object) -> None:
@@ -54,13 +51,13 @@ class CurationFlow:
         """Edit a theme's name and query; without an id, save the current query as a new one."""
         if not self._writable():
             return
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
         theme = workspace.themes.get(theme_id or "")
         if theme_id is not None and theme is None:
-            self.host.tell(f"No theme {theme_id!r}.", severity="error")
+            self.screen.tell(f"No theme {theme_id!r}.", severity="error")
             return
         if theme is None:
-            query = self.host.state.query.strip()
+            query = self.screen.state.filters.query.strip()
             dialog = ThemeDialog("New theme from the query", "", query, "")
         else:
             dialog = ThemeDialog(f"Edit theme {theme.id}", theme.name, theme.query,
@@ -72,7 +69,7 @@ class CurationFlow:
             again = ThemeDialog(dialog.TITLE_TEXT, draft.name, draft.query, draft.description)
             reopen = partial(self.screen.app.push_screen, again, chosen)
             if not draft.name or not draft.query:
-                self.host.tell("A theme needs a name and a query.", severity="error")
+                self.screen.tell("A theme needs a name and a query.", severity="error")
                 reopen()
                 return
 
@@ -88,13 +85,13 @@ class CurationFlow:
 
     def toggle_member(self, theme_id: str) -> None:
         """Put the open article in the theme, or take it out (by hand: it stays so)."""
-        article = self.host.open_article
+        article = self.screen.open_article
         if article is None:
-            self.host.tell("Open an article first (Enter in Articles).", severity="warning")
+            self.screen.tell("Open an article first (Enter in Articles).", severity="warning")
             return
         if not self._writable():
             return
-        workspace = self.host.workspace
+        workspace = self.screen.workspace
         theme = workspace.themes.get(theme_id)
         if theme is None:
             return
@@ -107,37 +104,31 @@ class CurationFlow:
 
         self._save(change)
 
-    def saved(self, message: CurationSaved) -> None:
-        host = self.host
-        if message.failed:
-            more = " What you typed is back in the dialog." if message.reopen else ""
-            host.tell(message.message + more, severity="error")
-            if message.reopen is not None:
-                message.reopen()
+    def _saved(self, reopen: Callable[[], object] | None, outcome: str | Failed) -> None:
+        screen = self.screen
+        if isinstance(outcome, Failed):
+            more = " What you typed is back in the dialog." if reopen else ""
+            screen.tell(f"Not saved: {outcome.message}.{more}", severity="error")
+            if reopen is not None:
+                reopen()
             return
-        host.tell(message.message, timeout=3)
-        host.marks.clear()
-        host.marks.update(theme_marks(host.workspace.themes))
-        if host.state.theme and host.state.theme not in host.workspace.themes:
-            host.toggle_filter("theme", host.state.theme)
+        screen.tell(outcome, timeout=3)
+        screen.marks.clear()
+        screen.marks.update(theme_marks(screen.workspace.themes))
+        theme = screen.state.filters.theme
+        if theme and theme not in screen.workspace.themes:
+            screen.toggle_filter("theme", theme)
         else:
-            host.run_search()
-        if host.open_article is not None:
-            host.open_article_by_id(host.open_article.id, quiet=True)
+            screen.search.run()
+        if screen.open_article is not None:
+            screen.opener.open(screen.open_article.id, quiet=True)
 
     def _save(self, change: Callable[[], str], reopen: Callable[[], object] | None = None) -> None:
         """Make the change in a worker; if it fails, `reopen` gives the user their text back."""
-
-        def work() -> Message:
-            try:
-                return CurationSaved(change())
-            except (BriefingError, OSError) as error:
-                return CurationSaved(f"Not saved: {error}.", failed=True, reopen=reopen)
-
-        self.host.in_thread("curation", work, False)
+        self.screen.in_thread("curation", change, partial(self._saved, reopen), exclusive=False)
 
     def _writable(self) -> bool:
-        read_only = self.host.workspace.read_only
+        read_only = self.screen.workspace.read_only
         if read_only:
-            self.host.tell(f"Read-only session: {read_only}.", severity="error")
+            self.screen.tell(f"Read-only session: {read_only}.", severity="error")
         return not read_only

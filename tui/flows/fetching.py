@@ -1,8 +1,9 @@
 """Fetching feeds from the reading room, in the background, without moving anything.
 
-`FetchFlow` is held by the main screen, which forwards the fetch messages to
-it. The fetch runs in a thread worker (`tasks.fetch_feeds`); its progress is
-the status line's activity ("fetching 3/12 feeds · 27 new"). When it ends,
+The fetch runs in a thread worker (`tasks.fetch_feeds`, "fetch" group); its
+progress is the screen's reactive activity ("fetching 3/12 feeds · 27 new"),
+which the status line watches. Leaving the app cancels it: the fetch stops
+after the feeds in flight and keeps what they brought. When it ends,
 the articles it brought are marked new (until read), the index is updated,
 and the search runs again: the list keeps its cursor on the same article
 (rows are matched by id), and the Reader, its scroll and any selection are
@@ -12,11 +13,16 @@ left alone. What went wrong with each feed is listed in one notification.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from .. import tasks
-from ..messages import FetchDone, FetchFailed, FetchProgressed
 from ..render import fetch_line
-from .host import Host
+from ..work import Failed, cancelled
+
+if TYPE_CHECKING:
+    from index import FetchReport, FetchStatus
+
+    from ..screens.main import MainScreen
 
 PROBLEMS_SHOWN = 5
 
@@ -24,18 +30,18 @@ PROBLEMS_SHOWN = 5
 class FetchFlow:
     """Starts fetches and shows what they did."""
 
-    def __init__(self, host: Host) -> None:
-        self.host = host
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
         self.running = False
         self.new: dict[str, str] = {}
         """Articles fetched lately (id → source), new until read."""
 
     def load(self) -> None:
         """The articles earlier fetches brought (kept in the data dir)."""
-        self.new = self.host.workspace.recently_fetched()
+        self.new = self.screen.workspace.recently_fetched()
 
     def start(self) -> None:
-        host = self.host
+        host = self.screen
         if host.workspace.read_only:
             host.tell(f"Read-only session: {host.workspace.read_only}; nothing can be fetched.",
                       severity="warning")  # fmt: skip
@@ -45,20 +51,21 @@ class FetchFlow:
             return
         self.running = True
         host.activity = "fetching feeds…"
-        host.refresh_status()
-        host.in_thread("fetch", partial(tasks.fetch_feeds, host.workspace, host.post_message),
-                       True)  # fmt: skip
+        work = partial(tasks.fetch_feeds, host.workspace, host.on_loop(self._progress), cancelled)
+        host.in_thread("fetch", work, self._done)
 
-    def progress(self, message: FetchProgressed) -> None:
+    def _progress(self, status: FetchStatus) -> None:
         if self.running:
-            self.host.activity = fetch_line(message.status)
-            self.host.refresh_status()
+            self.screen.activity = fetch_line(status)
 
-    def done(self, message: FetchDone) -> None:
+    def _done(self, outcome: FetchReport | Failed) -> None:
         self.running = False
-        report = message.report
-        host = self.host
+        host = self.screen
         host.activity = ""
+        if isinstance(outcome, Failed):
+            host.tell(outcome.message, title="Fetch", severity="error")
+            return
+        report = outcome
         self.new.update({i: report.imports.source_of.get(i, "") for i in report.new})
         fetched = [outcome for outcome in report.feeds if outcome.status != "waiting"]
         if not report.feeds:
@@ -78,15 +85,9 @@ class FetchFlow:
                 lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more: `briefing feeds list`")
             host.tell("\n".join(lines), title="Feeds", severity="warning", timeout=12)
         if report.new:
-            host.sync_index()  # then the search runs again (IndexFlow.updated)
-        host.refresh_status()
+            host.indexing.sync()  # then the search runs again
 
-    def failed(self, message: FetchFailed) -> None:
-        self.running = False
-        self.host.activity = ""
-        self.host.tell(message.message, title="Fetch", severity="error")
-        self.host.refresh_status()
-
-    def unread_new(self, read: frozenset[str]) -> dict[str, str]:
+    def unread_new(self) -> dict[str, str]:
         """The new articles not yet read (id → source)."""
+        read = self.screen.state.read
         return {i: source for i, source in self.new.items() if i not in read}

@@ -1,15 +1,16 @@
 """Searching from the reading room: the query as you type, results, facets, related.
 
-`SearchFlow` is held by the main screen, which forwards the search messages
-to it. One keystroke in the search box, hop by hop: `Input.Changed` →
-`typed` → `run` starts a search worker with a `SearchRequest` and the
-open article (at once when no search for an earlier prefix is running;
-else when it ends, for the query as it is then: keys typed meanwhile are
-folded into one search, never queued one by one) → `tasks.search` runs
-`Workspace.search` (the query parsed once) and finds the result's terms
-in the open article → `SearchFinished` → `finished` updates the list,
-facets, status line and the Reader's highlights. No hop goes back to a
-worker.
+One keystroke in the search box, hop by hop: `Input.Changed` reaches the
+screen (`MainScreen.query_changed`, the one hop through it), which stores
+the query in its state and calls `typed` → `run` starts a search worker
+(`tasks.search`, in the "search" group: it cancels an older search) with a
+`SearchRequest` of the state's `Filters` and the open article — at once when
+no search for an earlier prefix is running, else when that one ends, for
+the query as it is then (keys typed meanwhile fold into one search, never
+queue one by one) → the worker runs `Workspace.search` and finds the
+result's terms in the open article → `_finished`, its continuation, shows
+the list, the facets and the Reader's highlights, and sets the screen's
+reactive `hint` and `listed`, which the status line watches.
 """
 
 from __future__ import annotations
@@ -18,39 +19,39 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from functools import partial
-
-from textual.screen import Screen
+from typing import TYPE_CHECKING
 
 from index import SearchRequest
 from index.models import Article, QueryTerms, SearchHit, SearchResult
 
 from .. import tasks, trace
-from ..messages import RelatedFound, SearchFailed, SearchFinished
+from ..tasks import Found
 from ..widgets.article_list import ArticleList
 from ..widgets.facets import SourcesPane, ThemesPane, WhenWherePane
 from ..widgets.reader import ArticleView
-from .host import Host
+from ..work import Failed
+
+if TYPE_CHECKING:
+    from ..screens.main import MainScreen
 
 STALE_TYPING = 2.0
 """Seconds after which a typing search that never answered no longer holds the next one back."""
 PAGE = 25
 """Hits of a first page (with snippets): two screens at 120×40; more load as the cursor nears
 the end."""
+QUIET_ACTIVITIES = ("opening the index…", "searching…")
+"""Activities that end when results arrive."""
 
 
 class SearchFlow:
-    """The current search and its results; older answers are ignored."""
+    """The current search and its results; older answers are dropped."""
 
-    def __init__(self, host: Host, screen: Screen[None]) -> None:
-        self.host = host
+    def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.result: SearchResult | None = None
         """The last first page of results shown."""
-        self.related_to: Article | None = None
         self.literal = False
         """Search the query as typed, not its correction (Ctrl+L), until the query changes."""
-        self.hint = ""
-        """What the status line offers about the results: a correction, or the literal query."""
         self._typing = False
         self._held = -1
         self._request = 0
@@ -62,7 +63,7 @@ class SearchFlow:
 
     def typed(self) -> None:
         """The query changed: search it now (last word as a prefix), or after the one running."""
-        self.related_to = None
+        self.screen.related_to = None
         self.literal = False
         stale = time.monotonic() - self._typing_started > STALE_TYPING
         if self._typing_request is None or stale:
@@ -79,51 +80,35 @@ class SearchFlow:
             self._retype = False
             self.run(typing=True)
 
-    def worker_failed(self) -> None:
-        """A search worker failed unexpectedly: the next keys are not held back by it."""
-        request = self._typing_request
-        if request is not None:
-            self._typing_ended(request)
-
     def submitted(self) -> None:
         """Enter in the box: the query is complete; search it as it is (last word exact)."""
         self._retype = False
-        if self._typing or self.result is None or self.result.query != self.host.state.query:
+        query = self.screen.state.filters.query
+        if self._typing or self.result is None or self.result.query != query:
             self.run()
-            self._hold_keys()
-
-    def _hold_keys(self) -> None:
-        """Keys typed after Enter act on this query's results: they wait for them."""
-        holds = getattr(self.screen.app, "key_holds", None)
-        if holds is not None:
             self._held = self._request
-            holds.hold("results")
-
-    def _release_keys(self) -> None:
-        holds = getattr(self.screen.app, "key_holds", None)
-        if holds is not None:
-            holds.release("results")
+            self.screen.hold_keys("results")  # keys typed after Enter act on these results
 
     def request_for(self, offset: int = 0, typing: bool = False) -> SearchRequest:
-        """The search the screen shows: the query and filters of the current state."""
-        state = self.host.state
-        hide = state.read if state.unread_only else frozenset()
-        return SearchRequest(state.query, state.source, state.theme, state.place, state.year,
-                             hide, limit=PAGE, offset=offset, typing=typing,
-                             literal=self.literal)  # fmt: skip
+        """The search the screen shows: the filters of the current state."""
+        state = self.screen.state
+        return SearchRequest(state.filters, state.hidden, limit=PAGE, offset=offset,
+                             typing=typing, literal=self.literal)  # fmt: skip
 
     def run(self, typing: bool = False) -> None:
-        """A fresh search for the current query and filters."""
-        if self.host.index_ready:
-            self._request += 1
-            self._typing = typing
-            self._typing_request = self._request if typing else None
-            self._typing_started = time.monotonic()
-            request = self.request_for(typing=typing)
-            trace.stamp("started", self._request, request.query)
-            work = partial(tasks.search, self.host.workspace, request, self._request,
-                           self.host.open_article)  # fmt: skip
-            self.host.in_thread("search", work, True)
+        """A fresh search for the current query and filters (an older one is cancelled)."""
+        screen = self.screen
+        if not screen.index_ready:
+            return
+        self._request += 1
+        ticket = self._request
+        self._typing = typing
+        self._typing_request = ticket if typing else None
+        self._typing_started = time.monotonic()
+        request = self.request_for(typing=typing)
+        trace.stamp("started", ticket, request.filters.query)
+        work = partial(tasks.search, screen.workspace, request, screen.open_article, ticket)
+        screen.in_thread("search", work, partial(self._finished, ticket, False))
 
     def suggestion(self) -> str | None:
         """The correction the last results offer, if any."""
@@ -139,78 +124,83 @@ class SearchFlow:
         return True
 
     def more(self, loaded: int) -> None:
-        """The next page of the list on screen (ignored if a newer search replaces it)."""
-        if self.related_to is None and self.host.index_ready:
+        """The next page of the list on screen (dropped if a newer search replaces it)."""
+        screen = self.screen
+        if screen.related_to is None and screen.index_ready:
             request = self.request_for(offset=loaded, typing=self._typing)
-            work = partial(tasks.search, self.host.workspace, request, self._request, None)
-            self.host.in_thread("page", work, True)
+            work = partial(tasks.search, screen.workspace, request, None, self._request)
+            screen.in_thread("page", work, partial(self._finished, self._request, True))
 
     def terms_for(self, query: str) -> QueryTerms | None:
         """The parsed terms of the last search when it was for `query`."""
         result = self.result
         return result.terms if result is not None and result.query == query else None
 
-    def finished(self, message: SearchFinished) -> None:
-        if not message.append:
-            self.screen.call_later(self._typing_ended, message.request)  # after it is shown
-        if message.request >= self._held:
-            self._release_keys()
-        if message.request != self._request or self.related_to is not None:
+    def _finished(self, request: int, append: bool, outcome: Found | Failed) -> None:
+        screen = self.screen
+        if isinstance(outcome, Failed):
+            screen.release_keys("results")
+            self._typing_ended(request)
+            if request == self._request:
+                if outcome.message != screen.error:
+                    title = "Error" if outcome.unexpected else "Query"
+                    screen.tell(outcome.message, title=title, severity="error", timeout=4)
+                screen.error = outcome.message
             return
-        host = self.host
-        result = message.result
-        if not message.append:
+        if request >= self._held:
+            screen.release_keys("results")
+        if not append:
+            screen.call_later(self._typing_ended, request)  # after the results are shown
+        if request != self._request or screen.related_to is not None:
+            return
+        result = outcome.result
+        if not append:
             self.result = result
-            if host.activity in ("opening the index…", "searching…"):
-                host.activity = ""
-        host.error = ""
-        with_snippets = bool(host.state.query.strip())
-        self.show_hits(result.hits, result.total, with_snippets, append=message.append)
-        if not message.append:
-            self.show_facets(result)
-            reader = self.screen.query_one(ArticleView)
-            shown = reader.article.id if reader.article else None
-            if message.matches is not None and message.article_id == shown:
-                reader.set_matches(message.matches)
-            self.hint = _hint(result)
-        host.refresh_status()
-        if not message.append:
-            host.results_shown()
-            trace.stamp("updated", message.request)
-
-    def failed(self, message: SearchFailed) -> None:
-        self._typing_ended(message.request)
-        self._release_keys()
-        if message.request != self._request:
+            if screen.activity in QUIET_ACTIVITIES:
+                screen.activity = ""
+        screen.error = ""
+        with_snippets = bool(screen.state.filters.query.strip())
+        self.show_hits(result.hits, result.total, with_snippets, append=append)
+        if append:
             return
-        if message.message != self.host.error:
-            self.host.tell(message.message, title="Query", severity="error", timeout=4)
-        self.host.error = message.message
-        self.host.refresh_status()
+        self.show_facets(result)
+        reader = screen.query_one(ArticleView)
+        shown = reader.article.id if reader.article else None
+        if outcome.matches is not None and outcome.article_id == shown:
+            reader.set_matches(outcome.matches)
+        screen.hint = _hint(result)
+        screen.results_shown()
+        trace.stamp("updated", request)
 
     # -- related articles ----------------------------------------------------------------
 
     def related(self, article: Article) -> None:
-        self.host.activity = "finding related articles…"
-        self.host.refresh_status()
+        screen = self.screen
+        screen.activity = "finding related articles…"
         self._request += 1
-        work = partial(tasks.related, self.host.workspace, article, PAGE, self._request)
-        self.host.in_thread("related", work, True)
+        ticket = self._request
+        work = partial(screen.workspace.related, article.id, PAGE)
+        screen.in_thread("related", work, partial(self._related_found, ticket, article))
 
-    def related_found(self, message: RelatedFound) -> None:
-        if message.request != self._request:
+    def _related_found(
+        self, request: int, article: Article, outcome: tuple[SearchHit, ...] | Failed
+    ) -> None:
+        screen = self.screen
+        if request != self._request:
             return
-        self.related_to = message.article
-        self.host.activity = ""
-        self.show_hits(message.hits, len(message.hits), empty_message="No related articles.")
-        self.host.action_focus_pane("articles")
-        self.host.refresh_status()
+        screen.activity = ""
+        if isinstance(outcome, Failed):
+            screen.tell(outcome.message, severity="error")
+            return
+        screen.related_to = article
+        self.show_hits(outcome, len(outcome), empty_message="No related articles.")
+        screen.focus_pane("articles")
 
     def leave_related(self) -> bool:
         """Back from related articles to the search; False when not showing them."""
-        if self.related_to is None:
+        if self.screen.related_to is None:
             return False
-        self.related_to = None
+        self.screen.related_to = None
         self.run()
         return True
 
@@ -224,40 +214,43 @@ class SearchFlow:
         append: bool = False,
         empty_message: str = "No articles match.",
     ) -> None:
-        host = self.host
-        self.screen.query_one(ArticleList).show(
-            hits, total, read=host.state.read, sources=host.workspace.sources,
-            marks=host.marks, with_snippets=with_snippets, append=append,
-            empty_message=empty_message, new=frozenset(host.new_articles()),
+        screen = self.screen
+        articles = screen.query_one(ArticleList)
+        articles.show(
+            hits, total, read=screen.state.read, sources=screen.workspace.sources,
+            marks=screen.marks, with_snippets=with_snippets, append=append,
+            empty_message=empty_message, new=frozenset(screen.fetching.unread_new()),
         )  # fmt: skip
+        counted = articles.total if self.result is not None else None
+        screen.listed = (len(articles.hits), counted)
 
     def show_source_counts(self) -> None:
         """The Sources pane again: its counts, and each source's new articles not yet read."""
         facets = self.result.facets if self.result else None
-        host = self.host
-        new = Counter(host.new_articles().values())
-        self.screen.query_one(SourcesPane).show(
-            host.workspace.sources, facets.sources if facets else {}, host.state.source, new
-        )
+        screen = self.screen
+        new = Counter(screen.fetching.unread_new().values())
+        screen.query_one(SourcesPane).show(
+            screen.workspace.sources, facets.sources if facets else {},
+            screen.state.filters.source, new,
+        )  # fmt: skip
 
     def show_facets(self, result: SearchResult | None) -> None:
         facets = result.facets if result else None
-        host = self.host
+        screen = self.screen
+        chosen = screen.state.filters
         self.show_source_counts()
-        self.screen.query_one(ThemesPane).show(
-            host.workspace.themes,
+        screen.query_one(ThemesPane).show(
+            screen.workspace.themes,
             facets.themes if facets else {},
             facets.theme_months if facets else {},
-            host.marks,
-            host.state.theme,
+            screen.marks,
+            chosen.theme,
             facets.months if facets else (),
         )
-        self.screen.query_one(WhenWherePane).show(
-            facets.years if facets else {},
-            facets.places if facets else {},
-            host.state.year,
-            host.state.place,
-        )
+        screen.query_one(WhenWherePane).show(
+            facets.years if facets else {}, facets.places if facets else {},
+            chosen.year, chosen.place,
+        )  # fmt: skip
 
 
 def _hint(result: SearchResult) -> str:

@@ -192,6 +192,7 @@ class WhenWherePane(FacetPane):
 
     def on_option_list_option_selected(self, event: PaneList.OptionSelected) -> None:
         event.stop()
+        event.prevent_default()  # FacetPane's handler would post this pane's KIND too
         if event.option.id:
             kind, _, value = event.option.id.partition(":")
             self.post_message(FilterToggled(kind, value))
