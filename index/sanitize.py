@@ -29,7 +29,12 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE,
 )
 _CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-_INVISIBLE_CHARS = "\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff"
+_INVISIBLE_CHARS = (
+    "\u202a-\u202e\u2066-\u2069\u061c"  # bidirectional overrides, isolates, the Arabic mark
+    "\u200b\u2060-\u2064\u180e\ufeff"  # zero-width spaces, invisible operators, BOM
+    "\u115f\u1160\u3164\uffa0"  # Hangul fillers, blank on screen
+    "\U000e0000-\U000e007f"  # TAG characters (hidden text)
+)
 _CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _REMOVED = re.compile(f"[{_CONTROL_CHARS}{_INVISIBLE_CHARS}]")
@@ -45,6 +50,12 @@ def clean_text(text: str) -> str:
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _CONTROL.sub("", text)
     return _INVISIBLE.sub("", text)
+
+
+def unsafe_url(url: str) -> bool:
+    """Whether a URL holds a space, a control or an invisible character: refused, never
+    stored (cleaning it would make it point somewhere else than it says)."""
+    return bool(_REMOVED.search(url)) or any(char.isspace() for char in url)
 
 
 def clean_value(value: object) -> object:

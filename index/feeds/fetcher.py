@@ -5,19 +5,25 @@ with the validators of the last answer, reads it (`importing.syndication`),
 leaves out items whose URL is already in the library, and fetches the page
 of each new item whose feed gives only a summary (or of every item, when the
 feed says `full_text: true`), extracting its text (`importing.pages`); when
-that fails the feed's own text is kept and a notice says why. The main
-thread then imports the items through the same `Importer` as files
-(de-duplication, sources, annotation, atomic writes), one feed at a time.
+that fails the feed's own text is kept and a notice says why. At most
+PAGES_PER_FEED pages are fetched for one feed in one run: the items past it
+are left for the next run (the summary says how many). The main thread
+imports each item as it arrives, through the same `Importer` as files
+(de-duplication, sources, annotation, atomic writes), so what came is kept
+whatever happens to the rest.
 
 What a server said is remembered only after everything fetched has been
 imported, so a fetch killed midway asks again next time and loses nothing.
+`stop()`, asked five times a second, ends a fetch early: the client aborts
+its exchanges, and what was imported stays.
 """
 
 from __future__ import annotations
 
+import queue
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +41,11 @@ SUMMARY_WORDS = 120
 """An item with fewer words than this is a summary: its page is fetched for the full text."""
 CUT_OFF_ENDINGS = ("…", "...", "[…]", "[...]", "read more", "continue reading", "more »")
 SLOW_DOWN = frozenset({429, 503})
+PAGES_PER_FEED = 100
+"""Item pages fetched for one feed in one run; the items past it wait for the next run."""
+POLL = 0.2
+"""Seconds between two looks at `stop()` while waiting for downloads."""
+MAX_VALIDATOR = 256
 
 
 @dataclass
@@ -94,8 +105,12 @@ class _Download:
 
     response: Response
     parsed: ParsedFeed | None = None
-    records: list[Incoming] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    deferred: int = 0
+    """Items left for the next run (the page budget was spent)."""
+
+
+ItemSink = Callable[[Incoming], None]
 
 
 class Fetcher:
@@ -108,10 +123,10 @@ class Fetcher:
 
     def run(self, feeds: list[Feed], force: bool = False, progress: FetchProgress | None = None,
             stop: Callable[[], bool] | None = None) -> FetchReport:  # fmt: skip
-        """Download the due feeds in parallel and import each as it arrives.
+        """Download the due feeds in parallel and import each item as it arrives.
 
-        `stop()` is asked after each feed: once true, the feeds not yet started
-        are left for the next fetch and those downloaded so far are kept.
+        Once `stop()` is true (or on Ctrl+C) the exchanges are aborted, the
+        feeds not finished are left for the next fetch, and what came is kept.
         """
         report = FetchReport()
         now = time.time()
@@ -127,27 +142,57 @@ class Fetcher:
         total = len(due)
         if progress:
             progress(FetchStatus(0, total, 0, ""))
-        with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="fetch") as pool:
-            jobs: dict[Future[_Download], Feed] = {
-                pool.submit(self._download, feed, self._state(feed)): feed for feed in due
-            }
-            for done, job in enumerate(as_completed(jobs), 1):
+        events: queue.Queue[tuple[Feed, Incoming | _Download]] = queue.Queue()
+        arrived: dict[str, list[str]] = {feed.id: [] for feed in due}
+        done = 0
+
+        def take(feed: Feed, payload: Incoming | _Download) -> None:
+            nonlocal done
+            if isinstance(payload, Incoming):
+                article_id = self.importer.add(payload, report.imports)
+                if article_id:
+                    arrived[feed.id].append(article_id)
+                return
+            done += 1
+            report.feeds.append(self._take(feed, payload, arrived[feed.id]))
+            if progress:
+                progress(FetchStatus(done, total, len(report.new), feed.title or feed.id))
+
+        self.client.begin()
+        pool = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="fetch")
+        try:
+            for feed in due:
+                pool.submit(self._download_into, events, feed, self._state(feed))
+            while done < total:
                 if stop is not None and stop():
-                    pool.shutdown(wait=False, cancel_futures=True)
                     break
-                feed = jobs[job]
                 try:
-                    download = job.result()
-                except Exception as error:  # an item no code foresaw: this feed fails alone
-                    reason = f"cannot read the feed: {type(error).__name__}: {error}"
-                    download = _Download(Response(feed.url, feed.url, error=reason))
-                report.feeds.append(self._take(feed, download, report.imports))
-                if progress:
-                    progress(FetchStatus(done, total, len(report.new), feed.title or feed.id))
-        self.importer.finish(report.imports)
-        self.ledger.add_recent({i: report.imports.source_of.get(i, "") for i in report.new})
-        self.ledger.save()
+                    take(*events.get(timeout=POLL))
+                except queue.Empty:
+                    continue
+        finally:  # finished, stopped or interrupted: abort what runs, keep what came
+            if done < total:
+                self.client.abort()
+            pool.shutdown(wait=True, cancel_futures=True)
+            while not events.empty():
+                take(*events.get_nowait())
+            self.importer.finish(report.imports)
+            self.ledger.add_recent({i: report.imports.source_of.get(i, "") for i in report.new})
+            self.ledger.save()
         return report
+
+    def _download_into(
+        self, events: queue.Queue[tuple[Feed, Incoming | _Download]], feed: Feed, state: FeedState
+    ) -> None:
+        """In a worker: download a feed, sending each new item, then the feed's answer."""
+        try:
+            download = self._download(feed, state, lambda record: events.put((feed, record)))
+        except Exception as error:  # nothing foreseen this: the feed fails alone, in words
+            reason = " ".join(str(error).split()) or "an unexpected problem"
+            download = _Download(
+                Response(feed.url, feed.url, error=f"cannot read the feed: {reason}")
+            )
+        events.put((feed, download))
 
     def _state(self, feed: Feed) -> FeedState:
         state = self.ledger.state(feed.id)
@@ -157,7 +202,7 @@ class Fetcher:
 
     # -- in a worker thread: network and parsing, no writes ---------------------------
 
-    def _download(self, feed: Feed, state: FeedState) -> _Download:
+    def _download(self, feed: Feed, state: FeedState, send: ItemSink) -> _Download:
         headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
                              "application/xml;q=0.9, */*;q=0.8"}  # fmt: skip
         if state.etag:
@@ -173,20 +218,38 @@ class Fetcher:
             return download
         if download.parsed.warning:
             download.notices.append(clean_text(f"{feed.url}: {download.parsed.warning}"))
+        pages = 0
         for number, item in enumerate(download.parsed.items, 1):
             if self.importer.knows_url(item.url):
                 continue  # already in the library: its page is not asked for again
+            wants_page = bool(item.url) and _wants_page(feed, item)
+            if wants_page and pages >= PAGES_PER_FEED:
+                download.deferred += 1  # asked for next run: nothing is stored for it now
+                continue
+            pages += wants_page
             origin = clean_text(f"{feed.url} item {number}")
-            record = self._record(feed, item, download, origin)
+            try:
+                record = self._record(feed, item, download, origin, wants_page)
+            except Exception as error:  # this item fails alone, in words
+                reason = " ".join(str(error).split()) or "an unexpected problem"
+                download.notices.append(
+                    clean_text(f"{feed.url} item {number}: left out ({reason})")
+                )
+                continue
             if record is not None:
-                download.records.append(record)
+                send(record)
+        if download.deferred:
+            download.notices.append(
+                f"{download.deferred} more items wait for the next fetch (at most "
+                f"{PAGES_PER_FEED} pages of one feed are fetched at a time)"
+            )
         return download
 
-    def _record(self, feed: Feed, item: FeedItem, download: _Download,
-                origin: str) -> Incoming | None:  # fmt: skip
+    def _record(self, feed: Feed, item: FeedItem, download: _Download, origin: str,
+                wants_page: bool) -> Incoming | None:  # fmt: skip
         assert download.parsed is not None
         blocks = None
-        if item.url and _wants_page(feed, item):
+        if wants_page:
             page, problem = self._full_text(feed, item)
             if page is not None:
                 blocks = page.blocks
@@ -206,7 +269,7 @@ class Fetcher:
     def _full_text(self, feed: Feed, item: FeedItem) -> tuple[Page | None, str]:
         """The item's page, extracted, when it has more text than the feed; else why not."""
         page = self.client.get(item.url, {"Accept": "text/html,application/xhtml+xml"},
-                               PAGE_BYTES, feed.user_agent)  # fmt: skip
+                               PAGE_BYTES, feed.user_agent, pointed=feed.url)  # fmt: skip
         if page.error:
             return None, page.error
         if not page.ok:
@@ -224,7 +287,8 @@ class Fetcher:
 
     # -- in the main thread: imports and the ledger ------------------------------------
 
-    def _take(self, feed: Feed, download: _Download, imports: ImportReport) -> FeedOutcome:
+    def _take(self, feed: Feed, download: _Download, arrived: list[str]) -> FeedOutcome:
+        """What the feed's answer means, with the ids of its items imported as they came."""
         response = download.response
         state = self._state(feed)
         now = time.time()
@@ -249,13 +313,14 @@ class Fetcher:
         elif download.parsed is not None and download.parsed.error:
             outcome.error = download.parsed.error
         else:
-            for record in download.records:
-                article_id = self.importer.add(record, imports)
-                if article_id:
-                    outcome.new.append(article_id)
+            outcome.new.extend(arrived)
             outcome.status = "new" if outcome.new else "nothing new"
-            self._keep_validators(state, response, refresh_only=False)
+            if download.deferred:  # a 304 next time would hide the items left for it
+                state.etag = state.last_modified = ""
+            else:
+                self._keep_validators(state, response, refresh_only=False)
         if outcome.status == "failed":
+            state.etag = state.last_modified = ""  # the next request asks afresh
             state.failed(now, feed.interval, outcome.error, wait)
             outcome.waits_until = max(state.backoff_until, state.retry_until)
         else:
@@ -267,14 +332,22 @@ class Fetcher:
 
     @staticmethod
     def _keep_validators(state: FeedState, response: Response, refresh_only: bool) -> None:
-        """Store ETag and Last-Modified exactly as received; a 304 may only refresh them."""
-        etag = response.headers.get("etag")
-        modified = response.headers.get("last-modified")
+        """Store ETag and Last-Modified as received when they can be sent back (printable
+        ASCII, not too long); a 304 may only refresh them."""
+        etag = _validator(response.headers.get("etag"))
+        modified = _validator(response.headers.get("last-modified"))
         if refresh_only:
             state.etag = etag or state.etag
             state.last_modified = modified or state.last_modified
         else:
             state.etag, state.last_modified = etag or "", modified or ""
+
+
+def _validator(value: str | None) -> str:
+    """A validator as it may be sent back in a header, or "" (a non-ASCII ETag is not)."""
+    if not value or len(value) > MAX_VALIDATOR:
+        return ""
+    return value if all(" " <= char <= "~" for char in value) else ""
 
 
 def _wants_page(feed: Feed, item: FeedItem) -> bool:

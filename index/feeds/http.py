@@ -7,8 +7,15 @@ goes through one `PoliteClient`, which
   (with jitter) between two requests to it; at most CONCURRENCY hosts at once;
 - follows at most MAX_REDIRECTS redirects itself, each through the same
   gate, noting whether all were permanent (301, 308: the feed moved);
-- stops reading at `max_bytes` (the body as decoded, gzip or deflate) and at
-  a total deadline, so a slow or huge answer cannot hold a fetch;
+- goes only where the user pointed (`where.py`): http(s) only, and to a
+  loopback, link-local or private address only on the host and port of the
+  URL the user gave (the feed, for its items' pages);
+- decodes the body itself, one Content-Encoding layer at most, counting the
+  decoded bytes against `max_bytes` as they come (a stacked or bomb-sized
+  body is refused before it is in memory);
+- gives each exchange one deadline, connect to last byte: a watchdog shuts
+  the socket when it passes, however slowly the status line or headers drip;
+  `abort()` does the same to every exchange at once (the app quitting);
 - leaves a host that answered 429 or 503 alone for the rest of the fetch
   (its `Retry-After`, at least MIN_HOST_WAIT): no more of its pages are asked;
 - never raises for a network problem or a bad URL: `Response.error` says why.
@@ -18,16 +25,22 @@ Nothing else in briefing imports httpx.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import importlib.metadata
 import random
+import socket
 import threading
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from .where import Destinations
 
 CONCURRENCY = 4
 """Hosts asked at once."""
@@ -51,6 +64,8 @@ def _version() -> str:
 USER_AGENT = f"briefing/{_version()} (a personal feed reader)"
 MIN_HOST_WAIT = 60.0
 """Seconds a host that answered 429 or 503 is left alone, at least, in one fetch."""
+MAX_RETRY_AFTER = 7 * 24 * 3600.0
+"""The longest wait a `Retry-After` may ask for; anything longer is taken as this."""
 PERMANENT = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -75,19 +90,104 @@ class Response:
 
 
 def retry_after(value: str | None, now: float) -> float | None:
-    """Seconds a `Retry-After` header asks for (delay-seconds or an HTTP-date), if any."""
+    """Seconds a `Retry-After` header asks for (ASCII digits or an HTTP-date), if any.
+
+    Anything else (`²`, a year 99999999999, a negative number) is no answer;
+    a wait longer than MAX_RETRY_AFTER is cut to it.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value[:12]), MAX_RETRY_AFTER)
+    if not value.isascii() or len(value) > 64:
+        return None
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        seconds = when.timestamp() - now
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, when.timestamp() - now)
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
+
+
+class _TooLarge(Exception):
+    """The decoded body passed its cap."""
+
+
+class _Body:
+    """The body as it arrives, decoded (gzip or deflate, one layer) and counted."""
+
+    def __init__(self, encoding: str, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.data = bytearray()
+        self._deflate = encoding == "deflate"
+        self._zlib: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def feed(self, raw: bytes) -> None:
+        if self._deflate and self._zlib is None and raw:
+            # "deflate" is zlib-wrapped by the standard, raw by some servers: the header says
+            wrapped = len(raw) >= 2 and (raw[0] & 0x0F) == 8 and (raw[0] << 8 | raw[1]) % 31 == 0
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        if self._zlib is None:
+            self._add(raw)
+            return
+        room = self.max_bytes - len(self.data)
+        self._add(self._zlib.decompress(raw, room + 1))
+        while self._zlib.unconsumed_tail:  # more decodes from these bytes: never all at once
+            room = self.max_bytes - len(self.data)
+            self._add(self._zlib.decompress(self._zlib.unconsumed_tail, room + 1))
+
+    def _add(self, decoded: bytes) -> None:
+        if len(self.data) + len(decoded) > self.max_bytes:
+            raise _TooLarge
+        self.data += decoded
+
+
+class _Exchange:
+    """One request's socket and deadline: the watchdog shuts the socket when time is up."""
+
+    def __init__(self, deadline: float) -> None:
+        self.expired = False
+        self.stopped = False
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(deadline, self.expire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx's trace extension: keep the connection's socket once it is made."""
+        if event.endswith(("connect_tcp.complete", "start_tls.complete")):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            with self._lock:
+                self._socket = sock
+            if self.expired or self.stopped:
+                self._shut()
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def finish(self) -> None:
+        self._timer.cancel()
+
+    def expire(self) -> None:
+        self.expired = True
+        self._shut()
+
+    def stop(self) -> None:
+        self.stopped = True
+        self._shut()
+
+    def _shut(self) -> None:
+        with self._lock:
+            sock = self._socket
+        if sock is not None:
+            with contextlib.suppress(OSError):  # closed already
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class PoliteClient:
@@ -99,10 +199,15 @@ class PoliteClient:
         self.user_agent = user_agent
         self.host_gap = host_gap
         self.deadline = deadline
+        # No keep-alive: each exchange opens its own connection, so its watchdog has the socket.
         self._client = httpx.Client(
             timeout=TIMEOUT, follow_redirects=False, transport=transport, trust_env=True,
             headers={"Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(max_keepalive_connections=0),
         )  # fmt: skip
+        self._aborted = threading.Event()
+        self._open: set[_Exchange] = set()
+        self.destinations = Destinations()
         self._slots = threading.BoundedSemaphore(CONCURRENCY)
         self._hosts: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}
@@ -111,17 +216,28 @@ class PoliteClient:
         """Hosts that answered 429 or 503, until when (monotonic) they are left alone."""
 
     def get(self, url: str, headers: Mapping[str, str] | None = None,
-            max_bytes: int = FEED_BYTES, user_agent: str = "") -> Response:  # fmt: skip
-        """GET `url`, following redirects, politely; never raises for the network."""
+            max_bytes: int = FEED_BYTES, user_agent: str = "",
+            pointed: str | None = None) -> Response:  # fmt: skip
+        """GET `url`, following redirects, politely; never raises for the network.
+
+        `pointed` is the URL the user gave when `url` came from elsewhere (an
+        item's link: the feed's URL); internal addresses are allowed only on
+        its host and port (see `where.py`).
+        """
         sent = {"User-Agent": user_agent or self.user_agent, **(headers or {})}
         response = Response(url, url)
         permanent = True
         current = url
+        anchor = pointed or url
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 host = (urlsplit(current).hostname or "").lower()
             except ValueError as bad:
                 response.error = f"not a usable URL: {bad}"
+                return response
+            refused = self.destinations.refusal(current, anchor)
+            if refused:
+                response.final_url, response.error = current, refused
                 return response
             waiting = self._waits.get(host, 0.0) - time.monotonic()
             if waiting > 0:
@@ -150,6 +266,10 @@ class PoliteClient:
             if scheme not in ("http", "https"):
                 response.error = f"redirected to {target!r}, not http(s)"
                 break
+            refused = self.destinations.refusal(target, anchor)
+            if refused:
+                response.error = f"redirected to {target}: {refused}"
+                break
             current = target
         else:
             response.error = f"more than {MAX_REDIRECTS} redirects"
@@ -170,33 +290,51 @@ class PoliteClient:
 
     def _read(self, url: str, headers: Mapping[str, str],
               max_bytes: int) -> tuple[int, Mapping[str, str], bytes, str | None]:  # fmt: skip
-        started = time.monotonic()
+        exchange = _Exchange(self.deadline)
+        with self._table:
+            if self._aborted.is_set():
+                return 0, {}, b"", "stopped"
+            self._open.add(exchange)
+        exchange.start()
+        status, got = 0, {}
         try:
-            with self._client.stream("GET", url, headers=dict(headers)) as answer:
+            with self._client.stream("GET", url, headers=dict(headers),
+                                     extensions={"trace": exchange.trace}) as answer:  # fmt: skip
+                status = answer.status_code
                 got = {key.lower(): value for key, value in answer.headers.items()}
                 declared = got.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    return answer.status_code, got, b"", _too_large(max_bytes)
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in answer.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        return answer.status_code, got, b"", _too_large(max_bytes)
-                    if time.monotonic() - started > self.deadline:
-                        return (
-                            answer.status_code,
-                            got,
-                            b"",
-                            (f"took longer than {self.deadline:.0f} s"),
-                        )
-                    chunks.append(chunk)
-                return answer.status_code, got, b"".join(chunks), None
-        except httpx.TimeoutException:
-            return 0, {}, b"", "timed out"
+                if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+                    return status, got, b"", _too_large(max_bytes)
+                layers = [layer.strip().lower() for layer in got.get("content-encoding", "")
+                          .split(",") if layer.strip().lower() not in ("", "identity")]  # fmt: skip
+                if len(layers) > 1:
+                    return status, got, b"", (f"the body is encoded {len(layers)} times over "
+                                              f"({', '.join(layers)}); not read")  # fmt: skip
+                if layers and layers[0] not in ("gzip", "x-gzip", "deflate"):
+                    return status, got, b"", f"the body is encoded as {layers[0]!r}; not read"
+                body = _Body(layers[0] if layers else "", max_bytes)
+                for raw in answer.iter_raw():
+                    body.feed(raw)
+                if exchange.stopped or exchange.expired:  # a body that ends at close: cut short
+                    raise httpx.ReadError("the exchange was cut short")
+                return status, got, bytes(body.data), None
+        except _TooLarge:
+            return status, got, b"", _too_large(max_bytes)
+        except zlib.error:
+            return status, got, b"", "the body is not the gzip or deflate it says it is"
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:
-            reason = " ".join(str(error).split()) or type(error).__name__
+            if exchange.stopped:
+                return 0, {}, b"", "stopped"
+            if exchange.expired:
+                return 0, {}, b"", f"took longer than {self.deadline:.0f} s"
+            if isinstance(error, httpx.TimeoutException):
+                return 0, {}, b"", "timed out"
+            reason = " ".join(str(error).split()) or "the connection failed"
             return 0, {}, b"", f"cannot fetch: {reason}"
+        finally:
+            exchange.finish()
+            with self._table:
+                self._open.discard(exchange)
 
     def _host_lock(self, host: str) -> threading.Lock:
         with self._table:
@@ -211,7 +349,20 @@ class PoliteClient:
         gap = self.host_gap * random.uniform(1.0, 1.25)
         wait = last + gap - time.monotonic()
         if wait > 0:
-            time.sleep(wait)
+            self._aborted.wait(wait)
+
+    def begin(self) -> None:
+        """A new fetch: exchanges may start again after an `abort()`."""
+        self._aborted.clear()
+
+    def abort(self) -> None:
+        """Stop every exchange now (their reads fail at once) and start no more until
+        `begin()`."""
+        with self._table:
+            self._aborted.set()
+            exchanges = list(self._open)
+        for exchange in exchanges:
+            exchange.stop()
 
     def close(self) -> None:
         self._client.close()

@@ -15,9 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..sanitize import clean_text
+from ..sanitize import clean_text, unsafe_url
 
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+MAX_TITLE = 500
+MAX_URL = 2048
+MAX_TAGS, MAX_TAG = 50, 100
+MAX_CREDITS, MAX_CREDIT = 10, 200
+MAX_NAME = 200
+"""Caps on an article's fields at the door, so its front matter always fits (64 KiB)."""
 TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ocid)$")
 
 
@@ -64,6 +70,8 @@ class Incoming:
     """True when the file had no headline and the title was taken from the text."""
     markdown: str | None = None
     """A file already in the content format, kept exactly as written."""
+    notices: list[str] = field(default_factory=list)
+    """What was cut or left out on the way in (a 100 KB title), one line each."""
 
     @property
     def text(self) -> str:
@@ -91,7 +99,31 @@ def make_incoming(
         elif isinstance(value, list):
             value = [" ".join(clean_text(str(item)).split()) for item in value if str(item).strip()]
         setattr(incoming, name, value)
+    _cap(incoming)
     return incoming
+
+
+def _cap(incoming: Incoming) -> None:
+    """Cut every field to its cap, saying so; a URL that cannot be kept whole is left out."""
+    said = incoming.notices
+    if len(incoming.title) > MAX_TITLE:
+        said.append(f"{incoming.origin}: title cut to {MAX_TITLE} characters")
+        incoming.title = incoming.title[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
+    if incoming.url and (len(incoming.url) > MAX_URL or unsafe_url(incoming.url)):
+        said.append(f"{incoming.origin}: link left out (too long or holds invisible characters)")
+        incoming.url = ""
+    if len(incoming.tags) > MAX_TAGS or any(len(tag) > MAX_TAG for tag in incoming.tags):
+        said.append(f"{incoming.origin}: tags cut to {MAX_TAGS} of at most {MAX_TAG} characters")
+        incoming.tags = [tag[:MAX_TAG] for tag in incoming.tags[:MAX_TAGS]]
+    credits = incoming.credits
+    if len(credits) > MAX_CREDITS or any(len(name) > MAX_CREDIT for name in credits):
+        said.append(f"{incoming.origin}: authors cut to {MAX_CREDITS} of {MAX_CREDIT} characters")
+        incoming.credits = [name[:MAX_CREDIT] for name in credits[:MAX_CREDITS]]
+    for name in ("source_name", "language", "kind"):
+        value = getattr(incoming, name)
+        if isinstance(value, str) and len(value) > MAX_NAME:
+            setattr(incoming, name, value[:MAX_NAME])
+    incoming.summary = incoming.summary[:2000]
 
 
 def first_sentence(text: str, limit: int = 120) -> str:

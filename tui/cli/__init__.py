@@ -20,7 +20,7 @@ from .analysis import add_story_commands
 from .feeds import add_feed_commands
 from .importing import cmd_import
 from .notes import cmd_export, cmd_notes
-from .output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .reading import SEARCH_HELP, cmd_index, cmd_search, cmd_show, cmd_sources, cmd_themes
 
 
@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         err.print(Text(f"briefing: {error}"))
         return EXIT_FAILED
+    except KeyboardInterrupt:  # Ctrl+C: what was done is kept (a fetch keeps what came)
+        err.print(Text("briefing: interrupted; what was finished is kept"))
+        return EXIT_INTERRUPTED
     finally:
         workspace.close()
 

@@ -12,6 +12,8 @@ from index import SyncReport, Workspace
 from index.models import Problem
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""What a shell expects of a program stopped by Ctrl+C (128 + SIGINT)."""
 
 
 def ensure_index(workspace: Workspace, err: Console) -> None:
