@@ -11,16 +11,16 @@ import gzip
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from index import Filters, SearchRequest, Workspace
 from index.feeds import fetcher
-from index.feeds.http import PoliteClient, retry_after
+from index.feeds.http import PoliteClient, Response, retry_after
 from index.paths import DataPaths
-from tests.hostile_server import HostileServer, answer, drip
+from tests.hostile_server import Handler, HostileServer, answer, drip
 
 pytestmark = pytest.mark.slow
 EXCEPTION_WORDS = ("Error:", "Exception", "Traceback", "errno")
@@ -65,7 +65,7 @@ def item(link: str, title: str = "An item", text: str = "", extra: str = "") -> 
             f"<description>{text}</description></item>")  # fmt: skip
 
 
-def feed_answer(body: bytes, **headers: str) -> object:
+def feed_answer(body: bytes, **headers: str) -> Handler:
     return answer("200 OK", {"Content-Type": "application/rss+xml", **headers}, body)
 
 
@@ -80,12 +80,12 @@ def said(report: fetcher.FetchReport) -> list[str]:
     return [line for line in lines + report.problems if line]
 
 
-def measured(call: object) -> tuple[object, float, float]:
+def measured(call: Callable[[], Response]) -> tuple[Response, float, float]:
     """The call's result, seconds and peak megabytes allocated while it ran."""
     tracemalloc.start()
     started = time.monotonic()
     try:
-        result = call()  # type: ignore[operator]
+        result = call()
         _now, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -102,7 +102,7 @@ def test_a_stacked_encoding_bomb_is_refused_undecoded(
     server.handlers["/bomb"] = answer("200 OK", {"Content-Encoding": "gzip, gzip"}, bomb)
     response, seconds, megabytes = measured(lambda: client.get(server.url("/bomb")))
     print(f"\nstacked bomb of {len(bomb):,} bytes: {seconds:.2f} s, peak {megabytes:.1f} MB")
-    assert response.error and "encoded 2 times" in response.error  # type: ignore[attr-defined]
+    assert response.error and "encoded 2 times" in response.error
     assert seconds < 5 and megabytes < 100
 
 
@@ -113,7 +113,7 @@ def test_a_one_layer_bomb_stops_at_the_cap_without_decoding_it_all(
     server.handlers["/bomb"] = answer("200 OK", {"Content-Encoding": "gzip"}, bomb)
     response, seconds, megabytes = measured(lambda: client.get(server.url("/bomb")))
     print(f"\none-layer bomb of {len(bomb):,} bytes: {seconds:.2f} s, peak {megabytes:.1f} MB")
-    assert response.error and "larger than 10 MB" in response.error  # type: ignore[attr-defined]
+    assert response.error and "larger than 10 MB" in response.error
     assert seconds < 5 and megabytes < 100
 
 
@@ -228,14 +228,14 @@ def test_a_summary_feed_stops_at_the_page_budget_and_keeps_what_it_fetched(
 ) -> None:  # fmt: skip
     monkeypatch.setattr(fetcher, "PAGES_PER_FEED", 10)
 
-    def page(number: int) -> object:  # a different article each: none is a duplicate
+    def page(number: int) -> Handler:  # a different article each: none is a duplicate
         words = " ".join(f"word{number}x{n}" for n in range(300))
         html = f"<html><body><article><h1>Item {number}</h1><p>{words}</p></article></body></html>"
         return answer("200 OK", {"Content-Type": "text/html"}, html.encode())
 
     items = []
     for number in range(60):
-        server.handlers[f"/p{number}"] = page(number)  # type: ignore[assignment]
+        server.handlers[f"/p{number}"] = page(number)
         items.append(item(server.url(f"/p{number}"), f"Item {number}", "A summary."))
     server.handlers["/feed"] = feed_answer(rss(items), ETag='"v1"')
     report = follow_and_fetch(library, server.url("/feed"), client)
