@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pytest
 from rich.text import Text
+from textual.app import App
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from index.paths import DataPaths
@@ -15,8 +20,15 @@ from tui.app import BriefingApp
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.notes import NotesList
+from tui.widgets.reader import ArticleView
 
 AppFactory = Callable[..., BriefingApp]
+
+SIZE = (120, 40)
+"""The terminal Pilot tests run in unless they are about another size."""
+
+_notified: WeakKeyDictionary[App[None], list[Notification]] = WeakKeyDictionary()
+"""Every notification each app started by `started` has posted, oldest first."""
 
 
 @pytest.fixture
@@ -38,12 +50,34 @@ def make_app(corpus_dir: Path, data_paths: DataPaths) -> Iterator[AppFactory]:
         workspace.close()
 
 
+@asynccontextmanager
+async def started(
+    app: App[None],
+    size: tuple[int, int] = SIZE,
+    message_hook: Callable[[Message], None] | None = None,
+) -> AsyncIterator[Pilot[None]]:
+    """Run `app` headless at `size`, settled, as its Pilot; its notifications are recorded.
+
+    `message_hook` also sees every message, as with `App.run_test`.
+    """
+    posted: list[Notification] = []
+
+    def record(message: Message) -> None:
+        if isinstance(message, Notify):
+            posted.append(message.notification)
+        if message_hook is not None:
+            message_hook(message)
+
+    async with app.run_test(size=size, message_hook=record) as pilot:
+        _notified[app] = posted
+        await settle(pilot)
+        yield pilot
+
+
 @pytest.fixture
 async def running_app(make_app: AppFactory) -> AsyncIterator[Pilot[None]]:
     """The app over the fixture corpus at 120×40, started and settled, as its Pilot."""
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         yield pilot
 
 
@@ -64,8 +98,13 @@ def _open_id(pilot: Pilot[None]) -> str | None:
 
 
 def notifications(pilot: Pilot[None]) -> list[str]:
-    """The messages of the notifications the app is showing."""
-    return [notification.message for notification in pilot.app._notifications]
+    """The messages of every notification the app has posted since it started, oldest first.
+
+    Recorded as `Notify` messages, so one stays found after its toast times out or
+    while a dialog covers the screen it was shown on.
+    """
+    assert pilot.app in _notified, "start the app with `started` to record its notifications"
+    return [notification.message for notification in _notified[pilot.app]]
 
 
 async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
@@ -111,6 +150,11 @@ def article_row(pilot: Pilot[None], index: int) -> Text:
     prompt = articles.get_option_at_index(index).prompt
     assert isinstance(prompt, Text)
     return prompt
+
+
+def reader_text(pilot: Pilot[None]) -> str:
+    """The Reader's lines on screen (after opening: the header first), words one space apart."""
+    return " ".join(main_screen(pilot).query_one(ArticleView).visible_text.split())
 
 
 def notes_text(pilot: Pilot[None]) -> str:

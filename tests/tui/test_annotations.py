@@ -20,6 +20,7 @@ from tests.tui.conftest import (
     notifications,
     search_and_open,
     settle,
+    started,
 )
 from tui.dialogs.annotation_editor import AnnotationEditor
 from tui.dialogs.confirm import Confirm
@@ -187,15 +188,12 @@ async def test_every_note_in_the_corpus_filtered_by_typing(running_app: Pilot[No
 
 
 async def test_notes_survive_a_restart_and_are_searchable(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(make_app()) as pilot:
         await open_housing(pilot)
         await pilot.press("v", "j", "a")
         await settle(pilot, 1)
         await write_note(pilot, "remember the okapi", "zoo")
-    again = make_app()
-    async with again.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         reader = main_screen(pilot).query_one("#reader", ArticleView)
         assert reader.article is not None and reader.article.id == "pyongyang-housing"
         assert len(reader.annotated) == 1
@@ -212,7 +210,7 @@ async def test_a_corrupt_notes_file_is_shown_and_left_alone(
     broken = data_paths.notes_dir / "pyongyang-housing.yaml"
     broken.write_text("annotations: [oops\n")
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(app) as pilot:
         await open_housing(pilot)
         assert "pyongyang-housing.yaml:2" in notes_text(pilot)
         await pilot.press("a")
@@ -226,7 +224,7 @@ async def test_a_corrupt_notes_file_is_shown_and_left_alone(
 async def test_e_exports_the_briefing(make_app: AppFactory, tmp_path: Path) -> None:
     app = make_app()
     target = tmp_path / "exported.md"
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(app) as pilot:
         await open_housing(pilot)
         await pilot.press("a")
         await settle(pilot, 1)
@@ -282,8 +280,7 @@ async def test_e_exports_under_every_filter_on_screen(
 async def test_orphaned_annotations_are_shown_with_their_quote(
     make_app: AppFactory, corpus_dir: Path
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(make_app()) as pilot:
         await open_housing(pilot)
         await pilot.press("a")
         await settle(pilot, 1)
@@ -291,9 +288,7 @@ async def test_orphaned_annotations_are_shown_with_their_quote(
     path = corpus_dir / "articles" / "pyongyang-housing.md"
     head = path.read_text().split("\n---\n", 1)[0]
     path.write_text(head + "\n---\n\nThe whole report was replaced by one about fishing.\n")
-    again = make_app()
-    async with again.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         reader = main_screen(pilot).query_one("#reader", ArticleView)
         assert reader.article is not None and "fishing" in reader.article.body
         shown = notes_text(pilot)
@@ -303,35 +298,34 @@ async def test_orphaned_annotations_are_shown_with_their_quote(
 
 
 async def test_a_note_that_cannot_be_saved_comes_back_in_the_editor(
-    make_app: AppFactory, data_paths: DataPaths, monkeypatch: Any
+    running_app: Pilot[None], data_paths: DataPaths, monkeypatch: Any
 ) -> None:
     import errno
     import os
 
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_housing(pilot)
-        await pilot.press("a")
-        await settle(pilot, 1)
+    pilot, app = running_app, running_app.app
+    await open_housing(pilot)
+    await pilot.press("a")
+    await settle(pilot, 1)
 
-        def full(fd: int) -> None:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr(os, "fsync", full)
-        await write_note(pilot, "precious words", "mine")
-        await pilot.pause(0.3)
-        await settle(pilot)
-        messages = notifications(pilot)
-        assert any("no space left on device" in m and "back in the editor" in m for m in messages)
-        editor = app.screen
-        assert isinstance(editor, AnnotationEditor)
-        assert editor.query_one(TextArea).text == "precious words"
-        assert editor.query_one(Input).value == "mine"
-        monkeypatch.undo()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.pause(0.3)
-        assert [entry["note"] for entry in saved(data_paths)] == ["precious words"]
+    monkeypatch.setattr(os, "fsync", full)
+    await write_note(pilot, "precious words", "mine")
+    await pilot.pause(0.3)
+    await settle(pilot)
+    messages = notifications(pilot)
+    assert any("no space left on device" in m and "back in the editor" in m for m in messages)
+    editor = app.screen
+    assert isinstance(editor, AnnotationEditor)
+    assert editor.query_one(TextArea).text == "precious words"
+    assert editor.query_one(Input).value == "mine"
+    monkeypatch.undo()
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.pause(0.3)
+    assert [entry["note"] for entry in saved(data_paths)] == ["precious words"]
 
 
 async def test_a_read_only_session_says_so_and_refuses_notes(
@@ -344,7 +338,7 @@ async def test_a_read_only_session_says_so_and_refuses_notes(
     monkeypatch.setattr("index.workspace.write_problem", lambda root: f"{root} is read-only")
     workspace = Workspace([corpus_dir], data_paths)
     app = BriefingApp(workspace)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(app) as pilot:
         await open_housing(pilot)
         await pilot.press("a")
         await settle(pilot, 1)

@@ -18,6 +18,7 @@ from tests.tui.conftest import (
     notes_text,
     notifications,
     settle,
+    started,
     status_text,
 )
 from tui.screens.main import MainScreen
@@ -39,9 +40,7 @@ Body with [bold]x[/bold] and [@click=app.quit]q[/] and \x1b]52;c;aGk=\x07 clipbo
 
 
 async def test_state_survives_a_restart(make_app: AppFactory, data_paths: DataPaths) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("slash", *"Pyongyang", "enter")
         await settle(pilot)
         await pilot.press("1", "j", "enter")  # source KCNA
@@ -52,9 +51,7 @@ async def test_state_survives_a_restart(make_app: AppFactory, data_paths: DataPa
         assert opened is not None
     assert data_paths.state_file.is_file()
 
-    again = make_app()
-    async with again.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         screen = main_screen(pilot)
         assert screen.query_one("#search", Input).value == "Pyongyang"
         assert screen.state.filters.source == "kcna"
@@ -70,9 +67,7 @@ async def test_unreadable_state_is_reported_and_never_overwritten(
 ) -> None:
     data_paths.root.mkdir(parents=True)
     data_paths.state_file.write_text("read: [unclosed\n")
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("u")
         await settle(pilot)
         messages = notifications(pilot)
@@ -85,8 +80,7 @@ async def test_hostile_text_shows_literally_and_escapes_are_stripped(
 ) -> None:
     write_article(corpus_dir, "hostile.md", HOSTILE)
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         title = article_row(pilot, 0).plain
         assert title.startswith("[bold]x[/bold] [@click=app.quit]q[/]  title")
         await pilot.press("enter")
@@ -114,8 +108,7 @@ async def test_index_is_built_in_the_background_with_progress(make_app: AppFacto
         if stack and isinstance(stack[-1], MainScreen):
             activities.add(stack[-1].activity)
 
-    async with app.run_test(size=(120, 40), message_hook=watch) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=watch) as pilot:
         assert "indexing 6/6 articles" in activities
         assert len(listed_ids(pilot)) == 6
         assert "6 articles" in status_text(pilot) and "⟳" not in status_text(pilot)
@@ -124,13 +117,10 @@ async def test_index_is_built_in_the_background_with_progress(make_app: AppFacto
 async def test_changed_content_is_reindexed_at_start(
     make_app: AppFactory, corpus_dir: Path
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()):
+        pass  # a first run indexes the corpus as it was
     write_article(corpus_dir, "fresh.md", HOSTILE.replace("hostile", "fresh"))
-    again = make_app()
-    async with again.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         assert "fresh" in listed_ids(pilot)
 
 
@@ -138,18 +128,14 @@ async def test_broken_content_file_is_a_notification(
     make_app: AppFactory, corpus_dir: Path
 ) -> None:
     write_article(corpus_dir, "broken.md", "---\ntitle: no id\nsource: kcna\n---\n\nText.\n")
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         messages = notifications(pilot)
         assert any("broken.md" in m and "missing required field 'id'" in m for m in messages)
         assert len(listed_ids(pilot)) == 6
 
 
 async def test_every_pane_is_reachable_at_80_by_24(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_app(), (80, 24)) as pilot:
         screen = main_screen(pilot)
         for key, pane in [("1", "sources"), ("2", "themes"), ("3", "articles"), ("4", "reader"),
                           ("5", "notes")]:  # fmt: skip
@@ -179,9 +165,7 @@ async def test_palette_finds_articles_whose_titles_hold_markup(
 ) -> None:
     write_article(corpus_dir, "boom.md", HOSTILE.replace("hostile", "boom").replace(
         'title: "[bold]x', 'title: "[/] housing boom [draft] [bold]x'))  # fmt: skip
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("ctrl+p", *"boom")
         await pilot.pause(0.5)
         await settle(pilot)
@@ -197,9 +181,7 @@ async def test_a_saved_filter_for_a_removed_theme_is_dropped(
 ) -> None:
     data_paths.root.mkdir(parents=True)
     data_paths.state_file.write_text("theme: gone-theme\nquery: ''\n")
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         assert len(listed_ids(pilot)) == 6
         assert main_screen(pilot).state.filters.theme is None
 

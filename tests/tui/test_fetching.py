@@ -23,6 +23,7 @@ from .conftest import (
     notifications,
     search_and_open,
     settle,
+    started,
     status_text,
     wait_until,
 )
@@ -48,9 +49,7 @@ async def test_fetching_while_reading_moves_nothing_and_marks_what_is_new(
 ) -> None:
     feed_server.routes["/rss.xml"] = fixed(Reply(200, rss(feed_server, articles(), full=True)))
     follow(data_paths, corpus_dir, feed_server.url("/rss.xml"))
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await search_and_open(pilot, "", "pyongyang-housing")
         screen = main_screen(pilot)
         reader = screen.query_one(ArticleView)
@@ -83,9 +82,7 @@ async def test_a_failing_feed_is_listed_not_thrown(
 ) -> None:
     feed_server.routes["/rss.xml"] = fixed(Reply(500, b"oops"))
     follow(data_paths, corpus_dir, feed_server.url("/rss.xml"))
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("f")
         await wait_until(pilot, lambda: any("HTTP 500" in n for n in notifications(pilot)),
                          tries=200)  # fmt: skip

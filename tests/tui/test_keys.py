@@ -19,6 +19,7 @@ from tests.tui.conftest import (
     notes_text,
     notifications,
     settle,
+    started,
     status_text,
     wait_until,
 )
@@ -155,9 +156,7 @@ async def test_reader_scrolls_and_jumps_between_matches(make_app: AppFactory, co
     long = corpus_dir / "articles" / "pyongyang-housing.md"
     filler = "\n\n".join(f"Filler paragraph {i}." for i in range(80))
     long.write_text(long.read_text() + "\n" + filler + "\n\nThe luxury apartments again.\n")
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("slash", *"luxury", "enter")
         await settle(pilot)
         await pilot.press("enter")

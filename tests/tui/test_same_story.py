@@ -8,8 +8,15 @@ from index.paths import DataPaths
 from index.workspace import Workspace
 
 from ..unit.test_near_duplicates import STORIES
-from .conftest import AppFactory, article_row, listed_ids, main_screen, search_and_open, settle
-from .test_triage import reader_text
+from .conftest import (
+    AppFactory,
+    article_row,
+    listed_ids,
+    main_screen,
+    reader_text,
+    search_and_open,
+    started,
+)
 
 
 async def test_copies_show_where_else_the_story_is_told(
@@ -19,9 +26,7 @@ async def test_copies_show_where_else_the_story_is_told(
     report = importer.import_files([STORIES])
     importer.close()
     first, _copy = next(iter(report.same_story))[::-1]
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await search_and_open(pilot, "Kanggye", first)
         row = article_row(pilot, listed_ids(pilot).index(first)).plain
         assert "also in Yonhap" in row

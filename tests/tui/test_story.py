@@ -18,8 +18,16 @@ from tui.widgets.reader import ArticleView
 
 from ..unit.test_emerging import burst_library
 from ..unit.test_stories import DATA, write_reports
-from .conftest import AppFactory, main_screen, notifications, search_and_open, settle, wait_until
-from .test_triage import reader_text
+from .conftest import (
+    AppFactory,
+    main_screen,
+    notifications,
+    reader_text,
+    search_and_open,
+    settle,
+    started,
+    wait_until,
+)
 
 
 def stories_content(tmp_path: Path) -> Path:
@@ -42,9 +50,7 @@ async def open_story(pilot: Pilot[None]) -> StoryScreen:
 async def test_a_story_shows_its_sources_side_by_side_and_opens_one_to_annotate(
     make_app: AppFactory, tmp_path: Path, data_paths: DataPaths
 ) -> None:
-    app = make_app(stories_content(tmp_path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app(stories_content(tmp_path))) as pilot:
         screen = await open_story(pilot)
         head = str(screen.query_one("#story-head").render())
         assert "2 articles · State Wire, Test News" in head and "Sariwon" in head
@@ -66,9 +72,7 @@ async def test_a_story_shows_its_sources_side_by_side_and_opens_one_to_annotate(
 
 
 async def test_at_80_columns_one_article_at_a_time(make_app: AppFactory, tmp_path: Path) -> None:
-    app = make_app(stories_content(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_app(stories_content(tmp_path)), (80, 24)) as pilot:
         screen = await open_story(pilot)
         columns = list(screen.query(StoryColumn))
         assert [c.display for c in columns] == [True, False]
@@ -81,9 +85,7 @@ async def test_at_80_columns_one_article_at_a_time(make_app: AppFactory, tmp_pat
 
 
 async def test_an_article_without_a_story_says_so(make_app: AppFactory, tmp_path: Path) -> None:
-    app = make_app(stories_content(tmp_path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app(stories_content(tmp_path))) as pilot:
         await search_and_open(pilot, "Kilju", "news-rail-repairs")
         await pilot.press("S")
         await wait_until(pilot, lambda: any("not part of a story" in n
@@ -94,9 +96,7 @@ async def test_an_article_without_a_story_says_so(make_app: AppFactory, tmp_path
 async def test_the_timeline_draws_the_results_and_filters_by_a_period(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    app = make_app(stories_content(tmp_path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app(stories_content(tmp_path))) as pilot:
         await pilot.press("slash", *"Rason", "enter")
         await settle(pilot)
         await pilot.press("T")
@@ -118,9 +118,7 @@ async def test_the_timeline_draws_the_results_and_filters_by_a_period(
 async def test_what_is_emerging_lists_the_burst_and_searches_it(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    app = make_app(burst_library(tmp_path / "burst"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app(burst_library(tmp_path / "burst"))) as pilot:
         await pilot.press("E")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, EmergingScreen), tries=200)
         await settle(pilot)
@@ -138,9 +136,8 @@ async def test_what_is_emerging_lists_the_burst_and_searches_it(
 async def test_the_reader_lists_the_other_coverage_of_the_event(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    app = make_app(stories_content(tmp_path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)  # the stories of a small library are found in the background
+    # started settles: the stories of a small library are found in the background
+    async with started(make_app(stories_content(tmp_path))) as pilot:
         await search_and_open(pilot, "Sariwon", "wire-greenhouse")
         header = reader_text(pilot)
         assert "Same story:" in header and "Greenhouse farm opens in North Hwanghae" in header

@@ -18,16 +18,17 @@ from textual.widgets import Input
 
 from index.paths import DataPaths
 from tui.dialogs.curation import ThemeDialog
-from tui.render import article_header
 from tui.widgets.facets import SourcesPane, ThemesPane, WhenWherePane
-from tui.widgets.reader import ArticleView
 
 from .conftest import (
     AppFactory,
     listed_ids,
     main_screen,
+    notifications,
+    reader_text,
     search_and_open,
     settle,
+    started,
     status_text,
     wait_until,
 )
@@ -47,17 +48,6 @@ def pane_text(pilot: Pilot[None], pane: type[SourcesPane | ThemesPane | WhenWher
     return console.export_text()
 
 
-def reader_text(pilot: Pilot[None]) -> str:
-    """The Reader's header as drawn (title, source, date, themes, places)."""
-    reader = main_screen(pilot).query_one(ArticleView)
-    console = Console(width=80, record=True, file=io.StringIO())
-    assert reader.article is not None and reader._source is not None
-    console.print(
-        article_header(reader.article, reader._source, reader._themes, reader._same_story)
-    )
-    return console.export_text()
-
-
 def highlight(pilot: Pilot[None], pane: type[SourcesPane | ThemesPane | WhenWherePane],
               option_id: str) -> None:  # fmt: skip
     widget = main_screen(pilot).query_one(pane)
@@ -67,9 +57,7 @@ def highlight(pilot: Pilot[None], pane: type[SourcesPane | ThemesPane | WhenWher
 async def test_unread_only_hides_what_was_read_and_is_remembered(
     make_app: AppFactory, data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await search_and_open(pilot, "greenhouse", "sinuiju-greenhouse")
         await pilot.press("x", "U")
         await wait_until(pilot, lambda: "sinuiju-greenhouse" not in listed_ids(pilot))
@@ -87,9 +75,7 @@ async def test_grading_a_source_from_the_sources_pane(
     make_app: AppFactory, data_paths: DataPaths, corpus_dir: Path
 ) -> None:
     before = (corpus_dir / "sources.yaml").read_text(encoding="utf-8")
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("1")
         highlight(pilot, SourcesPane, "kcna")
         await pilot.press("e")
@@ -107,9 +93,7 @@ async def test_grading_a_source_from_the_sources_pane(
 async def test_saving_the_query_as_a_theme_and_editing_it(
     make_app: AppFactory, data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("slash", *"greenhouse OR mine", "enter")
         await settle(pilot)
         await pilot.press("2", "n", *"Food supply", "enter", "enter", "enter")
@@ -136,12 +120,10 @@ async def test_saving_the_query_as_a_theme_and_editing_it(
 async def test_a_theme_needs_a_query_that_parses(
     make_app: AppFactory, data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await pilot.press("2", "n", *"Broken", "tab", *"date:garbage", "ctrl+s")
         await settle(pilot)
-        assert any("not saved" in n.message for n in app._notifications)
+        assert any("not saved" in n for n in notifications(pilot))
         dialog = pilot.app.screen  # back, with what was typed
         assert isinstance(dialog, ThemeDialog)
         assert dialog.query_one("#query", Input).value == "date:garbage"
@@ -152,9 +134,7 @@ async def test_a_theme_needs_a_query_that_parses(
 async def test_putting_the_open_article_in_a_theme_and_out_again(
     make_app: AppFactory, data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         await search_and_open(pilot, "greenhouse", "sinuiju-greenhouse")
         await pilot.press("2")
         highlight(pilot, ThemesPane, "china-ventures")
@@ -179,9 +159,7 @@ async def test_putting_the_open_article_in_a_theme_and_out_again(
 async def test_years_and_places_filter_and_keep_their_other_counts(
     make_app: AppFactory, data_paths: DataPaths
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(make_app()) as pilot:
         shown = pane_text(pilot, WhenWherePane)
         assert "2024" in shown and "Pyongyang" in shown
         await pilot.press("6")
