@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .content.body import escape_markdown
 from .models import Anchored, Article, ArticleNotes, Filters, SearchHit, SearchRequest, Story
 
 if TYPE_CHECKING:
@@ -117,11 +118,13 @@ def _story_markdown(
     workspace: Workspace, story: Story, entries: list[_Entry], section: str
 ) -> list[str]:
     """One event: who reported it, when, with what grade; then each exported article."""
-    lines = [f"### Story: {_one_line(story.title)}", ""]
+    lines = [f"### Story: {_inline(story.title)}", ""]
     for hit in story.articles:
         source = workspace.source(hit.source)
         date = hit.published.isoformat() if hit.published else "undated"
-        lines.append(f"- {source.name} (grade {source.grade}), {date}: {_one_line(hit.title)}")
+        lines.append(
+            f"- {_inline(source.name)} (grade {source.grade}), {date}: {_inline(hit.title)}"
+        )
     lines.append("")
     for entry in entries:
         lines += _article_markdown(workspace, entry, section, level="####")
@@ -150,12 +153,12 @@ def _article_markdown(
     article = entry.article
     source = workspace.source(article.source)
     date = article.published.isoformat() if article.published else "undated"
-    meta = [f"{source.name} (grade {source.grade})", date]
+    meta = [f"{_inline(source.name)} (grade {source.grade})", date]
     if article.kind:
-        meta.append(article.kind)
-    if article.url:
-        meta.append(article.url)
-    lines = [f"{level} {_one_line(article.title)}", "", " · ".join(meta)]
+        meta.append(_inline(article.kind))
+    if _web_link(article.url):
+        meta.append(f"<{article.url}>")
+    lines = [f"{level} {_inline(article.title)}", "", " · ".join(meta)]
     also = [
         workspace.themes[t].name
         for t in entry.hit.themes
@@ -165,7 +168,7 @@ def _article_markdown(
         lines.append(f"Also in: {', '.join(also)}")
     lines.append("")
     if article.summary:
-        lines += [f"**Summary.** {_one_line(article.summary)}", ""]
+        lines += [f"**Summary.** {_inline(article.summary)}", ""]
     for item in entry.notes.items:
         lines += _annotation_markdown(item)
     return lines
@@ -189,8 +192,16 @@ def _annotation_markdown(item: Anchored) -> list[str]:
     return lines
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def _inline(text: str) -> str:
+    """Untrusted text (titles, summaries, names) as Markdown that shows it as written: no
+    HTML, link or emphasis of its own can come through."""
+    return escape_markdown(text)
+
+
+def _web_link(url: str) -> bool:
+    """Only http(s) links are written (never `javascript:`, `data:` or `file:`), and only
+    whole ones (nothing that would end the <…> around them)."""
+    return url.startswith(("http://", "https://")) and not any(c in url for c in "<> \n")
 
 
 # -- W3C Web Annotation -----------------------------------------------------------------------
@@ -216,7 +227,7 @@ def annotations_jsonld(
 
 
 def article_iri(article: Article) -> str:
-    return article.url or f"urn:briefing:article:{article.id}"
+    return article.url if _web_link(article.url) else f"urn:briefing:article:{article.id}"
 
 
 def _annotation_jsonld(item: Anchored, article: Article) -> dict[str, Any]:

@@ -211,6 +211,16 @@ class Facets:
     """Every month with dated articles in the whole corpus: the sparklines' common axis."""
 
 
+FIRST_YEAR, LAST_YEAR = 1800, 2199
+"""The years an article may be dated in: outside them a date is unknown (timelines, emerging
+terms and date arithmetic stay within what they can draw)."""
+
+
+def supported_date(day: date | None) -> date | None:
+    """`day` when it falls in the years briefing supports, else None (unknown)."""
+    return day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
 SORTS = ("relevance", "date")
 MAX_QUERY_CHARS = 2000
 """Longest query accepted; a longer one is refused with a message (and cut when restored)."""

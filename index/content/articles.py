@@ -7,6 +7,7 @@ from the body) loads with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FrontMatterError, YamlError
-from ..models import Article, KeyPoint, Problem
+from ..models import FIRST_YEAR, LAST_YEAR, Article, KeyPoint, Problem, supported_date
 from ..sanitize import clean_text, clean_value
 from .body import plain_text, words_text
 from .frontmatter import FrontMatter, body_of, parse_front_matter
@@ -209,16 +210,20 @@ def _date(data: dict[str, Any], name: str) -> dt.date | None:
     value = data.get(name)
     if value is None or value == "":
         return None
+    day: dt.date | None = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _FieldError(name, f"{name!r} must be an ISO date like 2024-01-15, not {value!r}")
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value.strip())
+    if day is None:
+        raise _FieldError(name, f"{name!r} must be an ISO date like 2024-01-15, not {value!r}")
+    if supported_date(day) is None:
+        raise _FieldError(name, f"{name!r} is {day.isoformat()}, outside the years briefing "
+                                f"supports ({FIRST_YEAR}–{LAST_YEAR})")  # fmt: skip
+    return day
 
 
 def _key_points(data: dict[str, Any]) -> tuple[KeyPoint, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..models import supported_date
 from ..sanitize import clean_text, unsafe_url
 
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
@@ -135,7 +136,14 @@ def first_sentence(text: str, limit: int = 120) -> str:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date from what archives and feeds hold: ISO text, RFC 2822 text, epoch seconds or ms."""
+    """A date from what archives and feeds hold: ISO text, RFC 2822 text, epoch seconds or ms.
+
+    A date outside the years briefing supports (`models.supported_date`) is unknown.
+    """
+    return supported_date(_any_date(value))
+
+
+def _any_date(value: object) -> dt.date | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, dt.datetime):

@@ -11,6 +11,7 @@ index files writable by others.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index import Filters, SearchRequest
+from index import ExportScope, Filters, SearchRequest, briefing_markdown
 from index.access import check_index_dir
 from index.content.articles import MAX_ARTICLE_CHARS, read_article
 from index.engine.analysis import stem_word
@@ -294,3 +295,43 @@ def test_index_files_are_private_and_one_writable_by_others_is_refused(corpus: W
 
 def test_bundled_searches_still_answer(corpus: Workspace) -> None:
     assert corpus.search(SearchRequest(Filters("greenhouse"))).total == 1
+
+
+def test_the_export_shows_hostile_titles_as_text_and_drops_non_web_links(
+    corpus_dir: Path, data_paths: DataPaths
+) -> None:
+    """A title with raw HTML or a Markdown link, an url: javascript:… — written as text only."""
+    title = '"<img src=x onerror=alert(1)> [click](javascript:alert(2)) **bold**"'
+    hostile = ARTICLE.format(id="hostile", title=title, body="A plain body.").replace(
+        "published:", "url: 'javascript:alert(3)'\npublished:"
+    )
+    write_article(corpus_dir, "hostile.md", hostile)
+    workspace = Workspace([corpus_dir, data_paths.library_dir], data_paths)
+    workspace.sync()
+    article = workspace.article("hostile")
+    assert article is not None
+    workspace.annotate(article, None, "keep", ())
+    text = briefing_markdown(workspace, ExportScope())
+    workspace.close()
+    assert not re.search(r"(?<!\\)<img", text) and r"\<img" in text  # HTML shown, not run
+    assert not re.search(r"(?<!\\)\]\(javascript:", text)  # the brackets escaped: no link
+    assert r"\*\*bold\*\*" in text and "javascript:alert(3)" not in text  # the url dropped
+
+
+def test_dates_briefing_cannot_draw_are_unknown_at_import_and_crash_nothing(
+    tmp_path: Path, corpus_dir: Path, data_paths: DataPaths
+) -> None:
+    records = [{"headline": f"Dated {date}", "story_text": f"A story dated {date} by its file.",
+                "date_str": date} for date in ("0001-01-01", "9999-12-31", "2024-05-01")]  # fmt: skip
+    archive = tmp_path / "odd-dates.json"
+    archive.write_text(json.dumps(records), encoding="utf-8")
+    workspace = Workspace([corpus_dir, data_paths.library_dir], data_paths)
+    workspace.import_files([archive], source="kcna")
+    workspace.sync()
+    dated = {h.title: h.published for h in workspace.search(SearchRequest(Filters("dated"))).hits}
+    assert dated["Dated 0001-01-01"] is None and dated["Dated 9999-12-31"] is None
+    assert dated["Dated 2024-05-01"] is not None
+    for command in (["timeline", "dated"], ["emerging"], ["export", "--all"]):
+        done = briefing(*command, "--content", str(corpus_dir), "--data", str(data_paths.root))
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
