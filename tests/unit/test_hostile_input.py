@@ -11,8 +11,8 @@ index files writable by others.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import time
@@ -321,8 +321,11 @@ def test_the_export_shows_hostile_titles_as_text_and_drops_non_web_links(
 def test_dates_briefing_cannot_draw_are_unknown_at_import_and_crash_nothing(
     tmp_path: Path, corpus_dir: Path, data_paths: DataPaths
 ) -> None:
-    records = [{"headline": f"Dated {date}", "story_text": f"A story dated {date} by its file.",
-                "date_str": date} for date in ("0001-01-01", "9999-12-31", "2024-05-01")]  # fmt: skip
+    dates = ("0001-01-01", "9999-12-31", "2024-05-01")
+    records = [
+        {"headline": f"Dated {date}", "story_text": f"A story dated {date}.", "date_str": date}
+        for date in dates
+    ]
     archive = tmp_path / "odd-dates.json"
     archive.write_text(json.dumps(records), encoding="utf-8")
     workspace = Workspace([corpus_dir, data_paths.library_dir], data_paths)
