@@ -4,19 +4,21 @@ The format comes from the file name (.md, .txt, .html, .json, .jsonl, .xml/.rss/
 .atom) or, failing that, from the first bytes. Each reader yields the articles
 it finds and fills in a `FileOutcome`: how many records had no text (skipped),
 per-record problems, or one reason the file could not be read. Archives are
-streamed (`importing.archives`); every other file is one document, read whole
-up to MAX_DOCUMENT_BYTES.
+streamed (`importing.archives`); a text or Markdown file is read only as far
+as one article holds (MAX_ARTICLE_CHARS), so a 50 MB text costs what its first
+5,000,000 characters do; a page or feed is read whole up to MAX_DOCUMENT_BYTES.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from ..content.articles import parse_article
+from ..content.articles import MAX_ARTICLE_CHARS, parse_article
 from ..content.body import parse_body
 from .archives import read_json, read_jsonl
 from .incoming import FileOutcome, Incoming, make_incoming, parse_date
@@ -97,13 +99,40 @@ def _read_document(
             "not one article (archives of many are .json or .jsonl)"
         )
         return
-    raw = head + handle.read()
-    outcome.bytes_read = len(raw)
-    text = decode_text(raw, kind)
+    if kind in ("text", "markdown"):
+        text = _read_up_to_an_article(handle, head, outcome)
+    else:
+        raw = head + handle.read()
+        outcome.bytes_read = len(raw)
+        text = decode_text(raw, kind)
     if text is None:
         outcome.error = "not UTF-8 text"
         return
     yield from READERS[kind](text, outcome)
+
+
+CHUNK_BYTES = 1 << 20
+
+
+def _read_up_to_an_article(handle: IO[bytes], head: bytes, outcome: FileOutcome) -> str | None:
+    """The file's UTF-8 text up to one character past what an article holds (None if it is
+    not UTF-8); the rest of the file is never read into memory."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pieces: list[str] = []
+    chars, data = 0, head
+    try:
+        while True:
+            outcome.bytes_read += len(data)
+            final = not data or chars > MAX_ARTICLE_CHARS
+            piece = decoder.decode(data, final=not data)
+            pieces.append(piece)
+            chars += len(piece)
+            if final:
+                break
+            data = handle.read(CHUNK_BYTES)
+    except UnicodeDecodeError:
+        return None
+    return "".join(pieces)
 
 
 def _sniff(raw: bytes) -> str:
