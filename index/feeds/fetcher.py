@@ -33,7 +33,15 @@ from ..importing.library import Importer, ImportReport
 from ..importing.pages import Page, extract
 from ..importing.syndication import FeedItem, ParsedFeed, item_incoming, parse_feed
 from ..sanitize import clean_text
-from .http import CONCURRENCY, FEED_BYTES, PAGE_BYTES, PoliteClient, Response, retry_after
+from .http import (
+    CONCURRENCY,
+    FEED_BYTES,
+    PAGE_BYTES,
+    STOPPED,
+    PoliteClient,
+    Response,
+    retry_after,
+)
 from .ledger import FeedState, Ledger
 from .subscriptions import Feed
 
@@ -111,6 +119,10 @@ class _Download:
 
 
 ItemSink = Callable[[Incoming], None]
+
+
+class _Stopped(Exception):
+    """The client was aborted while an item's page was asked for: the item waits."""
 
 
 class Fetcher:
@@ -230,6 +242,9 @@ class Fetcher:
             origin = clean_text(f"{feed.url} item {number}")
             try:
                 record = self._record(feed, item, download, origin, wants_page)
+            except _Stopped:  # the fetch was stopped: this item and the rest wait for the next
+                download.deferred += 1
+                continue
             except Exception as error:  # this item fails alone, in words
                 reason = " ".join(str(error).split()) or "an unexpected problem"
                 download.notices.append(
@@ -270,6 +285,8 @@ class Fetcher:
         """The item's page, extracted, when it has more text than the feed; else why not."""
         page = self.client.get(item.url, {"Accept": "text/html,application/xhtml+xml"},
                                PAGE_BYTES, feed.user_agent, pointed=feed.url)  # fmt: skip
+        if page.error == STOPPED:
+            raise _Stopped
         if page.error:
             return None, page.error
         if not page.ok:

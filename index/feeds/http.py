@@ -50,6 +50,8 @@ TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 DEADLINE = 60.0
 """Seconds one request may take in all, however slowly the server sends."""
 MAX_REDIRECTS = 5
+STOPPED = "stopped"
+"""`Response.error` of an exchange ended by `abort()`."""
 FEED_BYTES = 10 << 20
 PAGE_BYTES = 5 << 20
 
@@ -293,7 +295,7 @@ class PoliteClient:
         exchange = _Exchange(self.deadline)
         with self._table:
             if self._aborted.is_set():
-                return 0, {}, b"", "stopped"
+                return 0, {}, b"", STOPPED
             self._open.add(exchange)
         exchange.start()
         status, got = 0, {}
@@ -324,7 +326,7 @@ class PoliteClient:
             return status, got, b"", "the body is not the gzip or deflate it says it is"
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:
             if exchange.stopped:
-                return 0, {}, b"", "stopped"
+                return 0, {}, b"", STOPPED
             if exchange.expired:
                 return 0, {}, b"", f"took longer than {self.deadline:.0f} s"
             if isinstance(error, httpx.TimeoutException):
