@@ -172,6 +172,7 @@ class Fetcher:
 
         self.client.begin()
         pool = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="fetch")
+        interrupted = False
         try:
             for feed in due:
                 pool.submit(self._download_into, events, feed, self._state(feed))
@@ -182,15 +183,24 @@ class Fetcher:
                     take(*events.get(timeout=POLL))
                 except queue.Empty:
                     continue
+        except BaseException:  # Ctrl+C, a kill in the middle of an import
+            interrupted = True
+            raise
         finally:  # finished, stopped or interrupted: abort what runs, keep what came
             if done < total:
                 self.client.abort()
             pool.shutdown(wait=True, cancel_futures=True)
-            while not events.empty():
-                take(*events.get_nowait())
-            self.importer.finish(report.imports)
-            self.ledger.add_recent({i: report.imports.source_of.get(i, "") for i in report.new})
-            self.ledger.save()
+            try:
+                while not events.empty():
+                    feed, payload = events.get_nowait()
+                    if interrupted and not isinstance(payload, Incoming):
+                        continue  # its answer is not remembered: the feed is asked again
+                    take(feed, payload)
+            finally:
+                self.importer.finish(report.imports)
+                recent = {i: report.imports.source_of.get(i, "") for i in report.new}
+                self.ledger.add_recent(recent)
+                self.ledger.save()
         return report
 
     def _download_into(
