@@ -12,8 +12,9 @@ through the sub-packages:
 - `userdata/`  what the user writes: annotations, their anchoring, reading state;
 - `importing/` bringing articles in: formats, HTML extraction, enrichment, the library writer;
 - `feeds/`     following sources: subscriptions, polite HTTP, fetching into the library;
-- top level:   `workspace` (the one entry point), `models`, `errors`, `paths`,
-               `storage`, `access`, `sanitize`, `safe_yaml`, `export`.
+- top level:   `workspace` (the one entry point; what it changes for the user in
+               `workspace_changes`), `models`, `errors`, `paths`, `storage`,
+               `access`, `sanitize`, `safe_yaml`, `export`.
 
 Whoosh 2.7.4 predates current Python: compiling it warns about invalid escape
 sequences and `is` with literals, which `-W error` turns into import errors.

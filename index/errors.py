@@ -88,6 +88,22 @@ class ImportBusy(Refused):
     """Another process is importing into the same folder and did not finish in time."""
 
 
+class FetchBusy(Refused):
+    """Another process is fetching feeds into this data dir."""
+
+
+class FeedsError(BriefingError):
+    """A subscription that cannot be added, changed or read; `feeds.yaml` is untouched."""
+
+
+class OpmlError(BriefingError, ValueError):
+    """The file is not OPML briefing can read; the message says why."""
+
+
+class CurationError(BriefingError):
+    """A change to the library's curation files that cannot be made; the files are untouched."""
+
+
 class WriteFailed(BriefingError, OSError):
     """A file could not be written (disk full, read-only…); its previous version is intact."""
 

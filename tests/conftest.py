@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +38,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"{missing} shared-corpus tests skipped: ../shared is not beside this checkout "
             "(CI has it and runs them)."
         )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish() -> None:
+    """Collect the tests' garbage now and freeze what survives, so a worker exits in time.
+
+    Once every xdist worker has reported, execnet gives each 5 s to exit and then
+    sends it SIGINT. A worker's exit is pytest's five garbage collections, over all
+    the tests leave alive (Textual's render caches alone are ~100,000 objects): 2 to
+    6 s on two busy cores, and the KeyboardInterrupt, landing in Hypothesis's gc
+    callback, ended full runs as a PytestUnraisableExceptionWarning. Collected here,
+    before the worker reports (after session fixtures are torn down), the garbage's
+    finalizers still run and are still reported; frozen, the survivors are not
+    walked five times more.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -86,8 +86,14 @@ class FeedServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Handler threads are joined when the server closes (a slow reply still
+        # trickling cannot outlive its test), and it polls for shutdown every 50 ms:
+        # at socketserver's 0.5 s, stopping the server was most of a feed test's time.
+        self.httpd.daemon_threads = False
+        self.httpd.block_on_close = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
@@ -103,6 +109,7 @@ class FeedServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.thread.join()
 
 
 def articles() -> list[dict[str, Any]]:

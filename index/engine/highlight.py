@@ -1,5 +1,8 @@
 """Finding a query's words in an article's text, fast, and choosing snippets around them.
 
+A parsed query gives the words, prefixes and phrases it looks for in prose
+(`query_terms`); those are what a result's snippets and the open article highlight.
+
 Re-analysing every word of a text to find matches costs a millisecond per
 article; storing character offsets in the index makes every build slower. So
 a regular expression (run in C) first finds the words that *could* match —
@@ -13,7 +16,9 @@ import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
+from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.support.charset import accent_map
 
@@ -29,7 +34,48 @@ SNIPPET_SPANS = 200
 CHUNK_CHARS = 65_536
 WORD_REACH = 24
 """How far a snippet edge may move to reach a word boundary (unspaced scripts have none)."""
+PROSE_FIELDS = frozenset({"title", "summary", "body", "context", "notes"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def query_terms(parsed: Any) -> QueryTerms:
+    """The analysed words, prefixes and phrases a query looks for in prose, for highlighting.
+
+    Words and prefixes under a NOT are left out: they are what an article must not hold.
+    """
+    stems: set[str] = set()
+    prefixes: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    for node in _leaves(parsed):
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname not in PROSE_FIELDS:
+            continue
+        if isinstance(node, wq.Prefix):
+            prefixes.append(str(node.text))
+        elif isinstance(node, wq.Phrase):
+            words = tuple(str(word) for word in node.words)
+            if len(words) == 1:
+                stems.add(words[0])
+            elif words:
+                phrases.append(words)
+        elif isinstance(node, wq.Term):
+            stems.add(str(node.text))
+    return QueryTerms(
+        frozenset(stems), tuple(dict.fromkeys(prefixes)), tuple(dict.fromkeys(phrases))
+    )
+
+
+def _leaves(node: Any) -> Iterable[Any]:
+    if isinstance(node, wq.Not):
+        return
+    if isinstance(node, wq.AndNot):
+        yield from _leaves(node.a)
+        return
+    if node.is_leaf():
+        yield node
+    else:
+        for child in node.children():
+            yield from _leaves(child)
 
 
 @lru_cache(maxsize=256)

@@ -1,10 +1,12 @@
 """Answering queries: ranked hits with snippets, facet counts, suggestions, related articles.
 
-One searcher is kept open and refreshed only when the index changes. A
-request is parsed once; the parsed query gives the matching documents (read
-a block of postings at a time, see `fast/`), the facets (`facets.py`), the
-ranked page and the terms its snippets highlight. The result carries those
-terms, so the article on screen is highlighted without parsing the query again.
+One searcher is kept open and refreshed only when the index changes; what
+is worked out for it (matches, facet sets) is remembered until then
+(`version_cache.py`). A request is parsed once; the parsed query gives the
+matching documents (read a block of postings at a time, see `fast/`), the
+facets (`facets.py`), the ranked page and the terms its snippets highlight
+(`highlight.query_terms`). The result carries those terms, so the article on
+screen is highlighted without parsing the query again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,23 +41,20 @@ from ..models import (
 )
 from . import highlight
 from .analysis import normalise_name
+from .as_typed import typed_prefix
 from .emerging import emerging_terms
-from .facets import FacetSets, build_facet_sets, updated_facet_sets
-from .fast.columns import live_docs, numeric_column
-from .fast.postings import PostingReader
-from .fast.ranking import matching_docs, ranked_by_terms
-from .lexer import is_plain_word, lexemes
+from .facets import FacetSets
+from .fast.ranking import ranked_by_terms
+from .highlight import query_terms
 from .query import QueryParser
 from .spelling import suggest_query
 from .stories import SignatureCache, find_stories
+from .version_cache import VersionCache
 
 SUGGEST_MARGIN = 3
 """A correction is offered when it finds twice as many articles, and at least this many more."""
-MATCH_CACHE = 64
-"""Queries whose matching documents are remembered (paging, filter changes, typing back)."""
 PARSE_CACHE = 128
 """Query texts whose parsed form is remembered (typing back and forth, paging)."""
-PROSE_FIELDS = frozenset({"title", "summary", "body", "context", "notes"})
 log = logging.getLogger(__name__)
 
 
@@ -69,17 +68,11 @@ class SearchEngine:
         self._searcher: Searcher = ix.searcher()
         self.parser = parser
         self._lock = threading.RLock()
-        self._sets: FacetSets | None = None
-        self._earlier: FacetSets | None = None
-        """The sets of the version before a refresh, to carry over (see facets.py)."""
         self.generation = 0
         """Counts the index versions this engine has searched (it grows on each refresh)."""
-        self._building: tuple[set[int], list[int]] | None = None
-        """Every document and the dates, while the facet sets are being built."""
-        self._matches: dict[str, set[int]] = {}
         self._parsed: OrderedDict[str, wq.Query] = OrderedDict()
-        self._by_id: dict[str, set[int]] = {}
-        self._postings = PostingReader(self._searcher)
+        self._cache = VersionCache(self._searcher, parser, self._index_dir)
+        """What is remembered about the version of the index searched (see version_cache.py)."""
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -107,9 +100,7 @@ class SearchEngine:
             self._searcher.close()
             self._searcher = fresh
             self.generation += 1
-            earlier = self._sets or self._earlier
-            self.clear_caches()
-            self._earlier = earlier  # carried over to the new version (see facets.py)
+            self._cache = self._cache.after_change(fresh)  # the facet sets carried over
             return True
 
     def close(self) -> None:
@@ -161,9 +152,7 @@ class SearchEngine:
         """
         with self._lock:
             self._parsed.clear()
-            earlier = self._sets or self._earlier
-            self.clear_caches()
-            self._earlier = earlier
+            self._cache = self._cache.after_change(self._searcher)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Articles matching the request's query and every filter, best first (or newest).
@@ -202,13 +191,13 @@ class SearchEngine:
     def _matching(self, parsed: wq.Query, request: SearchRequest) -> tuple[set[int], Facets]:
         """The documents of a parsed query under the request's filters, and its facets."""
         sets = self._facet_sets()
-        matching = sets.every if isinstance(parsed, wq.Every) else self._docs(parsed)
+        matching = sets.every if isinstance(parsed, wq.Every) else self._cache.docs(parsed)
         chosen = request.filters
         in_place = None
         if chosen.place:
-            in_place = self._docs(wq.Term("places", normalise_name(chosen.place)))
+            in_place = self._cache.docs(wq.Term("places", normalise_name(chosen.place)))
         if request.hide:
-            matching = matching - self._docnums(request.hide)
+            matching = matching - self._cache.docnums(request.hide)
         return sets.counts(matching, chosen.source, chosen.theme, chosen.year, in_place)
 
     def dated_sources(self, request: SearchRequest) -> list[tuple[int, str]]:
@@ -278,7 +267,7 @@ class SearchEngine:
         with self._lock:
             docs: set[int] | None = None
             if query.strip():
-                docs = self._docs(self.parse(query))
+                docs = self._cache.docs(self.parse(query))
             if theme is not None:
                 members = self._facet_sets().themes.get(theme, set())
                 docs = members if docs is None else docs & members
@@ -299,41 +288,6 @@ class SearchEngine:
 
     # -- internals ----------------------------------------------------------------
 
-    def _docs(self, parsed: wq.Query) -> set[int]:
-        """The documents matching a query, remembered until the index changes."""
-        key = repr(parsed)
-        cached = self._matches.get(key)
-        if cached is not None:
-            return cached
-        try:
-            found = matching_docs(self._postings, parsed, self._every, self._days)
-        except Exception as error:  # e.g. a phrase on a field without positions
-            raise QueryError(f"cannot run this query: {error}") from None
-        if len(self._matches) >= MATCH_CACHE:
-            self._matches.pop(next(iter(self._matches)))
-        self._matches[key] = found
-        return found
-
-    def _docnums(self, article_ids: frozenset[str]) -> set[int]:
-        """The document numbers of articles, by id (remembered per id for this generation)."""
-        known = self._by_id
-        for article_id in article_ids - known.keys():
-            known[article_id] = self._postings.docs("id", article_id)
-        found: set[int] = set()
-        for article_id in article_ids:
-            found |= known[article_id]
-        return found
-
-    def _every(self) -> set[int]:
-        if self._sets is None and self._building is not None:
-            return self._building[0]
-        return self._facet_sets().every
-
-    def _days(self) -> list[int]:
-        if self._sets is None and self._building is not None:
-            return self._building[1]
-        return self._facet_sets().days
-
     @property
     def searcher(self) -> Searcher:
         """The open Whoosh searcher (for the engine's own tests and benchmarks)."""
@@ -342,34 +296,15 @@ class SearchEngine:
     def matching(self, parsed: wq.Query) -> set[int]:
         """The document numbers a parsed query matches, read afresh (no remembered answers)."""
         with self._lock:
-            return matching_docs(PostingReader(self._searcher), parsed, self._every, self._days)
+            return self._cache.matching(parsed)
 
     def clear_caches(self) -> None:
         """Forget remembered matches, postings and facet sets (benchmarks measure cold queries)."""
         with self._lock:
-            self._matches.clear()
-            self._postings = PostingReader(self._searcher)
-            self._sets = self._earlier = None
-            self._by_id = {}
+            self._cache = VersionCache(self._searcher, self.parser, self._index_dir)
 
     def _facet_sets(self) -> FacetSets:
-        if self._sets is None:
-            # Theme queries run while the sets are built may need every document and the
-            # dates (NOT, date ranges): they get these, never a second build of the sets.
-            self._building = (live_docs(self._searcher), numeric_column(self._searcher, "day"))
-            earlier, self._earlier = self._earlier, None
-            try:
-                found = None
-                if earlier is not None:
-                    found = updated_facet_sets(
-                        earlier, self._searcher, self.parser, self._docs, self._index_dir
-                    )
-                self._sets = found or build_facet_sets(
-                    self._searcher, self.parser, self._docs, self._index_dir
-                )
-            finally:
-                self._building = None
-        return self._sets
+        return self._cache.facet_sets()
 
     def _page(
         self, parsed: wq.Query, terms: QueryTerms, allowed: set[int], request: SearchRequest
@@ -380,7 +315,7 @@ class SearchEngine:
         else:
             # The matches are known: score just them, term by term (exact, where
             # Whoosh's collector, skipping blocks by quality, can miss a better one).
-            ranked = ranked_by_terms(self._postings, parsed, allowed, wanted)
+            ranked = ranked_by_terms(self._cache.postings, parsed, allowed, wanted)
         page = []
         for score, docnum in ranked[request.offset : wanted]:
             fields = self._searcher.stored_fields(docnum)
@@ -413,51 +348,13 @@ class SearchEngine:
         if suggestion is None:
             return None
         try:
-            better = len(self._docs(self.parse(suggestion)))
+            better = len(self._cache.docs(self.parse(suggestion)))
         except QueryError:
             return None
         clearly_more = (
             better > 0 if found == 0 else better >= max(2 * found, found + SUGGEST_MARGIN)
         )
         return suggestion if clearly_more else None
-
-
-MIN_PREFIX = 2
-"""Letters a word being typed needs before it is matched as a prefix (Hangul: one)."""
-STEM_REACH = 4
-"""Letters a stemmer takes off a word at most ("development" is indexed as "develop")."""
-MIN_STEM = 4
-"""The shortest stem a word being typed is also matched as (see typed_prefix)."""
-
-
-def typed_prefix(text: str) -> str:
-    """`text` with its last word, while being typed, also matched as a prefix.
-
-    Words are indexed by their stems, so a word typed into its ending
-    ("regiona", "constructi") is a prefix of no indexed word: it is also
-    matched as the stems it may be heading for, itself less up to STEM_REACH
-    letters ("region", "construct"). The count no longer drops from thousands
-    to none and back while a word is typed.
-    """
-    if not text or text[-1].isspace():
-        return text
-    parts = list(lexemes(text))
-    kind, word = parts[-1]
-    before = parts[-2][1] if len(parts) > 1 else ""
-    if kind != "word" or not is_plain_word(word) or before.endswith(":"):
-        return text
-    if not any(ch.isalnum() for ch in word):
-        return text
-    head = "".join(part for _kind, part in parts[:-1])
-    if len(word) < MIN_PREFIX and word.isascii():
-        # One Latin letter as a prefix is most of the vocabulary (0.4-0.8 s at 20,000
-        # articles): it waits for the next letter; the words before it are searched.
-        return head.rstrip() or text
-    alternatives = [word, f"{word}*"]
-    if word.isascii() and word.isalpha():  # stems are of Latin words; lower case: no operator
-        shortest = max(MIN_STEM, len(word) - STEM_REACH)
-        alternatives += [word[:k].lower() for k in range(shortest, len(word))]
-    return head + "(" + " OR ".join(alternatives) + ")"
 
 
 def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float, int]]:
@@ -467,46 +364,6 @@ def newest(docs: set[int], days: Sequence[int], limit: int) -> list[tuple[float,
     threshold = heapq.nlargest(limit, map(days.__getitem__, docs))[-1]  # plain ints: fast
     chosen = sorted((-days[d], d) for d in docs if days[d] >= threshold)
     return [(0.0, docnum) for _day, docnum in chosen[:limit]]
-
-
-def query_terms(parsed: Any) -> QueryTerms:
-    """The analysed words, prefixes and phrases a query looks for in prose, for highlighting.
-
-    Words and prefixes under a NOT are left out: they are what an article must not hold.
-    """
-    stems: set[str] = set()
-    prefixes: list[str] = []
-    phrases: list[tuple[str, ...]] = []
-    for node in _leaves(parsed):
-        fieldname = getattr(node, "fieldname", None)
-        if fieldname not in PROSE_FIELDS:
-            continue
-        if isinstance(node, wq.Prefix):
-            prefixes.append(str(node.text))
-        elif isinstance(node, wq.Phrase):
-            words = tuple(str(word) for word in node.words)
-            if len(words) == 1:
-                stems.add(words[0])
-            elif words:
-                phrases.append(words)
-        elif isinstance(node, wq.Term):
-            stems.add(str(node.text))
-    return QueryTerms(
-        frozenset(stems), tuple(dict.fromkeys(prefixes)), tuple(dict.fromkeys(phrases))
-    )
-
-
-def _leaves(node: Any) -> Iterable[Any]:
-    if isinstance(node, wq.Not):
-        return
-    if isinstance(node, wq.AndNot):
-        yield from _leaves(node.a)
-        return
-    if node.is_leaf():
-        yield node
-    else:
-        for child in node.children():
-            yield from _leaves(child)
 
 
 def _dir_identity(path: os.PathLike[str]) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import LockTimeout, Refused
+from ..errors import FeedsError, FetchBusy, LockTimeout, OpmlError
 from ..importing.formats import decode_text
 from ..importing.library import Importer
 from ..importing.sources import checked_source_id
@@ -25,19 +25,14 @@ from .discovery import feed_links
 from .fetcher import Fetcher, FetchProgress, FetchReport
 from .http import PoliteClient
 from .ledger import FeedState, Ledger
-from .opml import OpmlError, read_opml, write_opml
+from .opml import read_opml, write_opml
 from .subscriptions import (
     DEFAULT_INTERVAL,
     Feed,
-    FeedsError,
     Subscriptions,
     checked_url,
     feed_id_for,
 )
-
-
-class FetchBusy(Refused):
-    """Another process is fetching feeds into this data dir."""
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from ..errors import OpmlError
 from .subscriptions import Feed
 
 MAX_OPML_BYTES = 5 << 20
-
-
-class OpmlError(ValueError):
-    """The file is not OPML briefing can read; the message says why."""
 
 
 def read_opml(raw: bytes) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..content.catalog import SOURCE_ID
-from ..errors import BriefingError
+from ..errors import FeedsError
 from ..importing.incoming import slug
 from ..sanitize import clean_text
 from ..userdata.library_files import LibraryFiles
@@ -31,10 +31,6 @@ HEADER = (
 DEFAULT_INTERVAL = 60
 MIN_INTERVAL = 5
 """Minutes: a feed is never fetched more often than this, whatever the file says."""
-
-
-class FeedsError(BriefingError):
-    """A subscription that cannot be added, changed or read; `feeds.yaml` is untouched."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ then for each article:
    from the same source, is already in any content folder or earlier in the
    same import (`importing.known`), merging its tags into the existing library
    article (an archive that files one story under several topics yields one
-   article tagged with every topic; the merges are written once, at the end);
+   article tagged with every topic; the merges are written once, at the end:
+   `importing.duplicate_tags`);
 2. finds its source (`importing.sources`), and links it to the story it
    repeats (`same_as:`), when another source's article has its text or a known
    article nearly its text (`importing.near`: republished, revised);
@@ -18,7 +19,8 @@ then for each article:
    annotates places, people, organisations and language (`importing.enrich`),
    listing what a program filled in under `automatic:`;
 4. cuts a text longer than MAX_ARTICLE_CHARS (`content.articles`), and says so;
-5. writes it atomically as `articles/<id>.md`. Files are made durable in
+5. writes it atomically as `articles/<id>.md` (`importing.article_file`:
+   the front matter and the Markdown body). Files are made durable in
    batches (`os.sync` every DURABLE_EVERY articles and at the end): each is
    whole or absent after a crash, and a re-run imports what is missing.
 """
@@ -33,26 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..content.articles import ARTICLE_ID, MAX_ARTICLE_CHARS
-from ..content.body import escape_markdown
 from ..content.catalog import load_catalog
 from ..content.dateline import find_dateline
 from ..content.files import ARTICLES_DIR
 from ..content.frontmatter import parse_front_matter
 from ..content.repair import NameRepair
-from ..errors import YamlError
-from ..models import Source
 from ..sanitize import clean_text
 from ..storage import atomic_write_text
-from .enrich import (
-    detect_language,
-    find_organizations,
-    find_people,
-    find_places,
-    known_names,
-)
+from .article_file import article_text, body_markdown, front_matter
+from .duplicate_tags import PendingTags
+from .enrich import known_names
 from .formats import read_file
 from .incoming import FileOutcome, Incoming, date_in_text, slug, text_key
 from .known import KnownArticles
@@ -143,8 +136,8 @@ class Importer:
         self.sources = SourceFinder(catalog, source)
         self.names = NameRepair(known_names(catalog.variants))
         self.known = KnownArticles(self.content_dirs, cache)
-        self._pending_tags: dict[str, list[str]] = {}
-        """New tags for library articles, by id, written once at the end."""
+        self._pending_tags = PendingTags(target, self.known)
+        """The tags of duplicates, for the articles they repeat (written by `finish`)."""
         self._unsynced = 0
 
     def run(self, paths: Iterable[Path], progress: ImportProgress | None = None) -> ImportReport:
@@ -202,7 +195,7 @@ class Importer:
 
     def finish(self, report: ImportReport) -> None:
         """Write what an import leaves to the end: duplicates' tags, new sources, the cache."""
-        self._write_pending_tags(report)
+        self._pending_tags.write(report.fail)
         added, unsaved = self.sources.save(self.target)
         report.new_sources += added
         if unsaved:
@@ -238,7 +231,7 @@ class Importer:
         existing = self.known.find_url(incoming.url)
         if existing is not None:
             report.duplicates += 1
-            self._merge_tags_later(existing, incoming.tags)
+            self._pending_tags.add(existing, incoming.tags)
             return
         source, inferred = self.sources.source_for(incoming)
         story = self._story(incoming, source.id)
@@ -246,13 +239,13 @@ class Importer:
             report.duplicates += 1
             existing = self.known.find_text(incoming.text)
             if existing:
-                self._merge_tags_later(existing, incoming.tags)
+                self._pending_tags.add(existing, incoming.tags)
             return
         self._cap(incoming, report)
         repaired = self._repair(incoming)
         dated = self._date_from_text(incoming)
         article_id = self._new_id(source.id, incoming)
-        front, automatic = self._front_matter(article_id, source, incoming)
+        front, automatic = front_matter(article_id, source, incoming)
         if inferred:
             automatic.insert(0, "source")
         automatic += repaired + dated
@@ -262,8 +255,7 @@ class Importer:
             report.same_story.append((article_id, story))
         if automatic:
             front["automatic"] = automatic
-        body = "\n\n".join(_block_markdown(kind, text) for kind, text in incoming.blocks)
-        text = "---\n" + _dump(front) + "---\n\n" + body + "\n"
+        text = article_text(front, body_markdown(incoming.blocks) + "\n")
         self._write(article_id, text, incoming, source.id, story)
         report.imported.append(article_id)
         report.source_of[article_id] = source.id
@@ -368,41 +360,6 @@ class Importer:
                 "(the most an article holds)")  # fmt: skip
         report.notices.append((clean_text(incoming.origin), note))
 
-    def _front_matter(
-        self, article_id: str, source: Source, incoming: Incoming
-    ) -> tuple[dict[str, Any], list[str]]:
-        everything = f"{incoming.title}\n{incoming.text}"
-        automatic: list[str] = []
-        front: dict[str, Any] = {"id": article_id, "title": incoming.title}
-        if incoming.title_from_text:
-            front["title_editorial"] = True
-            automatic.append("title")
-        front["source"] = source.id
-        if incoming.kind:
-            front["kind"] = incoming.kind
-        language = incoming.language or detect_language(everything)
-        if not incoming.language:
-            automatic.append("language")
-        front["language"] = language
-        if incoming.published:
-            front["published"] = incoming.published.isoformat()
-        else:
-            front["date_note"] = "The imported file gives no date."
-        for name, value in (("url", incoming.url), ("summary", incoming.summary)):
-            if value:
-                front[name] = value
-        for name, values in (("credits", incoming.credits), ("tags", incoming.tags)):
-            if values:
-                front[name] = list(dict.fromkeys(values))
-        for name, finder in (("places", find_places), ("people", find_people),
-                             ("organizations", find_organizations)):  # fmt: skip
-            found = finder(everything)
-            if found:
-                front[name] = found
-                automatic.append(name)
-        front["original"] = incoming.origin
-        return front, automatic
-
     def _new_id(self, source_id: str, incoming: Incoming) -> str:
         """`<source>-<date>-<title words>`, leaving out what is not known (never "undated")."""
         words = slug(incoming.title, 60) or text_key(incoming.text)[:10]
@@ -413,51 +370,6 @@ class Importer:
         while article_id in self.known.ids:
             article_id, number = f"{base}-{number}", number + 1
         return article_id
-
-    # -- tags of duplicates ----------------------------------------------------------
-
-    def _merge_tags_later(self, article_id: str, tags: list[str]) -> None:
-        if tags:
-            pending = self._pending_tags.setdefault(article_id, [])
-            pending.extend(tag for tag in tags if tag not in pending)
-
-    def _write_pending_tags(self, report: ImportReport) -> None:
-        """Add the tags of duplicates to articles of the target (never to bundled content)."""
-        target = self.target.resolve()
-        default_folder = self.target / ARTICLES_DIR
-        for article_id, tags in self._pending_tags.items():
-            path = self.known.path_of(article_id, default_folder / f"{article_id}.md")
-            if target not in path.resolve().parents:
-                continue
-            try:
-                self._merge_tags(path, tags)
-            except (OSError, YamlError) as error:
-                report.fail(str(path), f"tags of its duplicates not added: {error}")
-        self._pending_tags.clear()
-
-    def _merge_tags(self, path: Path, tags: list[str]) -> None:
-        text = path.read_text(encoding="utf-8")
-        front = parse_front_matter(text)
-        current = [str(tag) for tag in front.data.get("tags") or []]
-        merged = list(dict.fromkeys([*current, *tags]))
-        if merged == current:
-            return
-        data = dict(front.data)
-        data["tags"] = merged
-        atomic_write_text(path, "---\n" + _dump(data) + "---\n\n" + front.body.lstrip("\n"))
-
-
-def _block_markdown(kind: str, text: str) -> str:
-    escaped = escape_markdown(text)
-    if kind == "heading":
-        return f"## {escaped}"
-    if kind == "caption":
-        return f"*{escaped}*"
-    return escaped
-
-
-def _dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def today() -> dt.date:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content.catalog import GRADES, SOURCE_ID, SOURCES_FILE, THEMES_FILE
-from ..errors import BriefingError
+from ..errors import CurationError
 from ..models import Source, Theme
 from ..sanitize import clean_text
 from .library_files import LibraryFiles
@@ -33,10 +33,6 @@ HEADERS = {
     ARTICLE_THEMES_FILE: "# Themes you gave articles (add) or took from them (remove), by "
     "article id.\n",
 }
-
-
-class CurationError(BriefingError):
-    """A change to the library's curation files that cannot be made; the files are untouched."""
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from index.access import SESSION_PREFIX, UnsafeIndex
+from index.errors import ReadOnly
 from index.paths import DataPaths
 from index.userdata.notes import NotesStore, new_annotation
-from index.workspace import ReadOnly, Workspace
+from index.workspace import Workspace
 from tui.cli import main
 
 from ..conftest import FIXTURE_CORPUS

@@ -130,6 +130,27 @@ def test_the_interface_reaches_index_only_through_its_public_surface() -> None:
     assert all(hasattr(index, name) for name in index.__all__)
 
 
+def exception_classes(tree: ast.AST) -> list[str]:
+    """Public classes that derive from an exception type by name (…Error, Exception…)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            bases = [ast.unparse(base) for base in node.bases]
+            if any(b.endswith(("Error", "Exception", "Busy", "Refused", "Timeout")) for b in bases):
+                found.append(node.name)
+    return found
+
+
+def test_every_error_a_user_can_cause_lives_with_the_root() -> None:
+    """One error root: public exception classes are defined in index/errors.py only."""
+    outside = {
+        str(path): names
+        for path, tree in sources("index")
+        if path != Path("index") / "errors.py" and (names := exception_classes(tree))
+    }
+    assert outside == {}
+
+
 def test_the_checks_find_planted_violations() -> None:
     planted = ast.parse(
         "import whoosh\nfrom whoosh.system import _INT_SIZE\n"
@@ -138,6 +159,7 @@ def test_the_checks_find_planted_violations() -> None:
     assert "whoosh" in set(imports(planted))
     assert private_reaches(planted) == ["line 2: _INT_SIZE", "line 4: ._data"]
     assert "index.engine.search" not in PUBLIC_INDEX
+    assert exception_classes(ast.parse("class OpmlError(ValueError): pass")) == ["OpmlError"]
 
 
 def test_yaml_is_only_loaded_safely() -> None:

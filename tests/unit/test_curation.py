@@ -14,8 +14,7 @@ import pytest
 import yaml
 
 from index import Filters, SearchRequest
-from index.errors import QueryError
-from index.userdata.curation import CurationError
+from index.errors import CurationError, QueryError
 from index.workspace import Workspace
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from benchmarks.generate import documents, write_corpus
 from index import Filters, SearchRequest
-from index.engine import facets, search
+from index.engine import facets, version_cache
 from index.paths import DataPaths
 from index.workspace import Workspace
 
@@ -49,7 +49,7 @@ def carried(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> tuple[Any,
         raise AssertionError("the facet sets were built again, not carried over")
 
     with monkeypatch.context() as patched:
-        patched.setattr(search, "build_facet_sets", no_build)
+        patched.setattr(version_cache, "build_facet_sets", no_build)
         workspace.prepare()
     return astuple(workspace.engine()._facet_sets())
 

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from index.content.articles import read_article
-from index.feeds.following import FetchBusy
+from index.errors import FeedsError, FetchBusy
 from index.feeds.http import PoliteClient, retry_after
 from index.feeds.ledger import BACKOFF_BASE, BACKOFF_CAP, FeedState, Ledger
-from index.feeds.subscriptions import Feed, FeedsError
+from index.feeds.subscriptions import Feed
 from index.models import Filters, SearchRequest
 from index.paths import DataPaths
 from index.storage import file_lock

@@ -297,7 +297,7 @@ def ids_typing(workspace: Workspace, query: str) -> set[str]:
 
 
 def test_a_single_typed_letter_waits_for_the_next_before_matching_as_a_prefix() -> None:
-    from index.engine.search import typed_prefix
+    from index.engine.as_typed import typed_prefix
 
     assert typed_prefix("regional f") == "regional"  # 'f*' is most of the vocabulary
     assert typed_prefix("c") == "c"
@@ -306,7 +306,7 @@ def test_a_single_typed_letter_waits_for_the_next_before_matching_as_a_prefix() 
 
 
 def test_the_stems_a_typed_word_may_head_for_are_lower_case_words_only() -> None:
-    from index.engine.search import typed_prefix
+    from index.engine.as_typed import typed_prefix
 
     assert typed_prefix("REQUIREMENT") == (
         "(REQUIREMENT OR REQUIREMENT* OR require OR requirem OR requireme OR requiremen)"
