@@ -125,16 +125,17 @@ class Following:
             raise FeedsError(f"{path}: cannot be read ({error.strerror or error})") from None
         except OpmlError as error:
             raise FeedsError(f"{path}: {error}") from None
-        added: list[Feed] = []
+        feeds: list[Feed] = []
         skipped: list[str] = []
         for url, title in entries:
             try:
                 url = checked_url(url)
-                feed = Feed(feed_id_for(title, url), url, title=clean_text(title))
-                added.append(self.subscriptions.add(feed))
             except FeedsError as error:
                 skipped.append(str(error))
-        return added, skipped
+                continue
+            feeds.append(Feed(feed_id_for(title, url), url, title=clean_text(title)))
+        added, refused = self.subscriptions.add_many(feeds)  # one write, nothing fetched
+        return added, skipped + refused
 
     def export_opml(self) -> str:
         return write_opml(self.feeds()[0])

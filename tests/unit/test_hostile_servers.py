@@ -313,3 +313,28 @@ def test_no_line_about_hostile_answers_names_an_exception(
     assert lines and report.feeds[0].status in ("new", "nothing new")
     for line in lines:
         assert not any(word in line for word in EXCEPTION_WORDS), line
+
+
+def test_an_opml_of_10000_feeds_imports_in_seconds_without_fetching(
+    tmp_path: Path, library: Workspace, server: HostileServer
+) -> None:
+    outlines = "".join(f'<outline type="rss" text="Feed {n}" xmlUrl="{server.url(f"/f{n}")}"/>'
+                       for n in range(10_000))  # fmt: skip
+    opml = tmp_path / "many.opml"
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
+    started = time.monotonic()
+    added, skipped = library.following().import_opml(opml)
+    seconds = time.monotonic() - started
+    print(f"\n10,000-feed OPML imported in {seconds:.2f} s")
+    assert len(added) == 10_000 and skipped == [] and seconds < 10
+    assert server.hits == []  # adding is not fetching
+    again, refused = library.following().import_opml(opml)
+    assert again == [] and len(refused) == 10_000 and "followed already" in refused[0]
+
+
+def test_a_feed_url_with_invisible_characters_is_refused_at_the_door(library: Workspace) -> None:
+    from index.errors import FeedsError
+
+    with pytest.raises(FeedsError, match="invisible") as refused:
+        library.following().add("https://example.org/feed\u202e.xml")
+    assert "\u202e" not in str(refused.value)
