@@ -44,6 +44,7 @@ from .http import (
 )
 from .ledger import FeedState, Ledger
 from .subscriptions import Feed
+from .where import same_host
 
 SUMMARY_WORDS = 120
 """An item with fewer words than this is a summary: its page is fetched for the full text."""
@@ -67,12 +68,16 @@ class FeedOutcome:
     error: str = ""
     notices: list[str] = field(default_factory=list)
     moved_to: str | None = None
+    """Where the feed moved for good on its own host (feeds.yaml follows it)."""
+    proposed_move: str | None = None
+    """Another host the server moved it to: followed only once the user accepts."""
     waits_until: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"feed": self.feed.id, "url": self.feed.url, "status": self.status,
                 "new": len(self.new), "ids": self.new, "error": self.error,
                 "notices": self.notices, "moved_to": self.moved_to,
+                "proposed_move": self.proposed_move,
                 "waits_until": _iso(self.waits_until)}  # fmt: skip
 
 
@@ -353,7 +358,10 @@ class Fetcher:
         else:
             state.succeeded(now, feed.interval, outcome.status, len(outcome.new))
         if response.moved_to and outcome.status != "failed":
-            state.url = response.moved_to
+            if same_host(feed.url, response.moved_to):
+                state.url = response.moved_to  # followed there at once (see Following.fetch)
+            else:
+                state.moved_to = response.moved_to
         outcome.error = clean_text(outcome.error)  # servers' and libraries' words, quoted
         return outcome
 

@@ -33,6 +33,7 @@ from .subscriptions import (
     checked_url,
     feed_id_for,
 )
+from .where import same_host
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,31 @@ class Following:
                 client.close()
         report.problems[:0] = problems
         for outcome in report.feeds:
-            if outcome.moved_to and outcome.status != "failed":
-                try:
-                    self.subscriptions.move(outcome.feed.id, outcome.moved_to)
-                except FeedsError as error:
-                    report.problems.append(str(error))
+            if not outcome.moved_to or outcome.status == "failed":
+                continue
+            if not same_host(outcome.feed.url, outcome.moved_to):
+                elsewhere = outcome.proposed_move = outcome.moved_to
+                outcome.moved_to = None
+                feed_id = outcome.feed.id
+                report.problems.append(
+                    f"{feed_id}: the server says the feed moved for good to {elsewhere}; "
+                    f"`briefing feeds accept {feed_id}` follows it there"
+                )
+                continue
+            try:
+                self.subscriptions.move(outcome.feed.id, outcome.moved_to)
+            except FeedsError as error:
+                report.problems.append(str(error))
         return report
+
+    def accept_move(self, feed_id: str) -> str:
+        """Follow a feed at the other host its server moved it to; the new URL."""
+        ledger = Ledger.load(self.ledger_path)
+        state = ledger.feeds.get(feed_id)
+        if state is None or not state.moved_to:
+            raise FeedsError(f"{feed_id!r} has no move to accept (see `briefing feeds list`)")
+        url = state.moved_to
+        self.subscriptions.move(feed_id, url)
+        state.moved_to = ""
+        ledger.save()
+        return url

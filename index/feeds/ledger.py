@@ -54,6 +54,9 @@ class FeedState:
     new_items: int = 0
     """Articles the last fetch brought."""
     total_items: int = 0
+    moved_to: str = ""
+    """Another host the feed's server says it moved to for good, until the user accepts it
+    (`briefing feeds accept ID`): a redirect alone never moves a feed to another host."""
 
     def waits_for(self, now: float, force: bool = False) -> tuple[float, str] | None:
         """(until, why) when the feed may not be fetched now; None when it may."""

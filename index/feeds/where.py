@@ -72,6 +72,18 @@ class Destinations:
         return known
 
 
+def same_host(url: str, other: str) -> bool:
+    """Both URLs name the same host and port (a move between them needs no one's consent)."""
+    try:
+        one, two = urlsplit(url), urlsplit(other)
+        return (one.hostname, one.port or _default(one.scheme)) == (
+            two.hostname,
+            two.port or _default(two.scheme),
+        )
+    except ValueError:
+        return False
+
+
 def _internal(address: str) -> bool:
     try:
         return not ipaddress.ip_address(address.split("%")[0]).is_global

@@ -338,3 +338,22 @@ def test_a_feed_url_with_invisible_characters_is_refused_at_the_door(library: Wo
     with pytest.raises(FeedsError, match="invisible") as refused:
         library.following().add("https://example.org/feed\u202e.xml")
     assert "\u202e" not in str(refused.value)
+
+
+def test_a_permanent_redirect_to_another_host_moves_the_feed_only_when_accepted(
+    server: HostileServer, library: Workspace, client: PoliteClient
+) -> None:
+    """Followed for the fetch; feeds.yaml changes only after `briefing feeds accept`."""
+    elsewhere = f"http://localhost:{server.port}/feed"  # another host name, the same server
+    server.handlers["/feed"] = feed_answer(rss([item(server.url("/m"), "Moved")]))
+    server.handlers["/old"] = answer("301 Moved Permanently", {"Location": elsewhere}, b"")
+    report = follow_and_fetch(library, server.url("/old"), client)
+    feed_id = report.feeds[0].feed.id
+    assert report.feeds[0].proposed_move == elsewhere and report.feeds[0].moved_to is None
+    assert any("feeds accept" in line for line in report.problems)
+    following = library.following()
+    assert following.feeds()[0][0].url == server.url("/old")  # not moved by a redirect
+    states = dict((feed.id, state) for feed, state in following.states()[0])
+    assert states[feed_id].moved_to == elsewhere
+    assert following.accept_move(feed_id) == elsewhere
+    assert following.feeds()[0][0].url == elsewhere

@@ -48,6 +48,10 @@ def add_feed_commands(
     remove = actions.add_parser("remove", parents=[common], help="stop following a feed")
     remove.add_argument("id", help="the feed's id (see `briefing feeds list`)")
     remove.set_defaults(handler=cmd_feeds_remove)
+    moved = "follow a feed at the other host its server moved it to"
+    accept = actions.add_parser("accept", parents=[common], help=moved)
+    accept.add_argument("id", help="the feed's id (`briefing feeds list` shows “moved to …?”)")
+    accept.set_defaults(handler=cmd_feeds_accept)
     opml_in = actions.add_parser("import", parents=[common], help="follow an OPML file's feeds")
     opml_in.add_argument("file", metavar="FILE.opml")
     opml_in.set_defaults(handler=cmd_feeds_import)
@@ -113,9 +117,18 @@ def cmd_feeds_list(workspace: Workspace, args: argparse.Namespace, out: Console,
             status += f": {state.error}"
         if state.failures:
             status += f" ({plural(state.failures, 'failure')} in a row)"
+        if state.moved_to:
+            status += f"; moved to {state.moved_to}? `briefing feeds accept {feed.id}`"
         table.add_row(Text(f"{feed.id}\n{feed.url}"), Text(_when(state.last_fetch)),
                       Text(status), Text(str(state.new_items)), Text(_due(state, now)))  # fmt: skip
     out.print(table)
+    return EXIT_OK
+
+
+def cmd_feeds_accept(workspace: Workspace, args: argparse.Namespace, out: Console,
+                     err: Console) -> int:  # fmt: skip
+    url = workspace.following().accept_move(args.id)
+    out.print(Text(f"Following {args.id} at {url} from now on."))
     return EXIT_OK
 
 
