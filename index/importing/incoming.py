@@ -108,17 +108,17 @@ def _cap(incoming: Incoming) -> None:
     """Cut every field to its cap, saying so; a URL that cannot be kept whole is left out."""
     said = incoming.notices
     if len(incoming.title) > MAX_TITLE:
-        said.append(f"{incoming.origin}: title cut to {MAX_TITLE} characters")
+        said.append(f"title cut to {MAX_TITLE} characters")
         incoming.title = incoming.title[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
     if incoming.url and (len(incoming.url) > MAX_URL or unsafe_url(incoming.url)):
-        said.append(f"{incoming.origin}: link left out (too long or holds invisible characters)")
+        said.append("link left out (too long or holds invisible characters)")
         incoming.url = ""
     if len(incoming.tags) > MAX_TAGS or any(len(tag) > MAX_TAG for tag in incoming.tags):
-        said.append(f"{incoming.origin}: tags cut to {MAX_TAGS} of at most {MAX_TAG} characters")
+        said.append(f"tags cut to {MAX_TAGS} of at most {MAX_TAG} characters")
         incoming.tags = [tag[:MAX_TAG] for tag in incoming.tags[:MAX_TAGS]]
     credits = incoming.credits
     if len(credits) > MAX_CREDITS or any(len(name) > MAX_CREDIT for name in credits):
-        said.append(f"{incoming.origin}: authors cut to {MAX_CREDITS} of {MAX_CREDIT} characters")
+        said.append(f"authors cut to {MAX_CREDITS} of {MAX_CREDIT} characters")
         incoming.credits = [name[:MAX_CREDIT] for name in credits[:MAX_CREDITS]]
     for name in ("source_name", "language", "kind"):
         value = getattr(incoming, name)

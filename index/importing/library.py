@@ -39,7 +39,7 @@ from ..content.articles import ARTICLE_ID, MAX_ARTICLE_CHARS
 from ..content.catalog import load_catalog
 from ..content.dateline import find_dateline
 from ..content.files import ARTICLES_DIR
-from ..content.frontmatter import parse_front_matter
+from ..content.frontmatter import MAX_FRONT_MATTER_BYTES, parse_front_matter
 from ..content.repair import NameRepair
 from ..sanitize import clean_text
 from ..storage import atomic_write_text
@@ -242,6 +242,8 @@ class Importer:
                 self._pending_tags.add(existing, incoming.tags)
             return
         self._cap(incoming, report)
+        origin = clean_text(incoming.origin)
+        report.notices.extend((origin, notice) for notice in incoming.notices)
         repaired = self._repair(incoming)
         dated = self._date_from_text(incoming)
         article_id = self._new_id(source.id, incoming)
@@ -255,6 +257,10 @@ class Importer:
             report.same_story.append((article_id, story))
         if automatic:
             front["automatic"] = automatic
+        if len(article_text(front, "").encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+            # never written, so never counted new nor known: a later fetch tries it again
+            report.fail(incoming.origin, "its fields do not fit in an article's front matter")
+            return
         text = article_text(front, body_markdown(incoming.blocks) + "\n")
         self._write(article_id, text, incoming, source.id, story)
         report.imported.append(article_id)
