@@ -8,6 +8,7 @@ the bound: seconds, megabytes, what is stored, what is said.
 from __future__ import annotations
 
 import gzip
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from index import Filters, SearchRequest, Workspace
 from index.feeds import fetcher
@@ -357,3 +359,26 @@ def test_a_permanent_redirect_to_another_host_moves_the_feed_only_when_accepted(
     assert states[feed_id].moved_to == elsewhere
     assert following.accept_move(feed_id) == elsewhere
     assert following.feeds()[0][0].url == elsewhere
+
+
+HIDDEN = ("\x1b]52;c;aGk=\x07", "\u202e", "\u200b", "\U000e0041", "\u3164", "\u2066", "\x9b")
+
+
+def test_no_command_prints_control_bidi_zero_width_tag_or_filler_characters(
+    corpus_dir: Path, data_paths: DataPaths
+) -> None:
+    from tests.helpers import BRIEFING
+
+    title = "Feed" + "".join(HIDDEN) + " title"
+    feeds = data_paths.library_dir / "feeds.yaml"
+    feeds.parent.mkdir(parents=True, exist_ok=True)
+    feeds.write_text(yaml.safe_dump([{"id": "odd", "url": "https://example.org/f.xml",
+                                      "title": title}], allow_unicode=True))  # fmt: skip
+    where = ["--content", str(corpus_dir), "--data", str(data_paths.root)]
+    for command in (["feeds", "list"], ["feeds", "list", "--json"], ["feeds", "export"],
+                    ["emerging", "--days", "0"], ["stories", "--limit", "x"]):  # fmt: skip
+        done = subprocess.run([*BRIEFING, *command, *where], capture_output=True, text=True,
+                              timeout=60)  # fmt: skip
+        printed = done.stdout + done.stderr
+        assert not any(hidden in printed for hidden in HIDDEN), (command, printed)
+        assert "Traceback" not in printed, command

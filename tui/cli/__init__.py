@@ -20,7 +20,7 @@ from .analysis import add_story_commands
 from .feeds import add_feed_commands
 from .importing import cmd_import
 from .notes import cmd_export, cmd_notes
-from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, bounded
 from .reading import SEARCH_HELP, cmd_index, cmd_search, cmd_show, cmd_sources, cmd_themes
 
 
@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--theme", help="only articles in this theme id")
     search.add_argument("--place", help="only articles about this place")
     search.add_argument("--sort", choices=SORTS, default="relevance")
-    search.add_argument("--limit", type=_positive, default=20, help="hits to show (default 20)")
+    search.add_argument("--limit", type=bounded(1, 100_000), default=20,
+                        help="hits to show (default 20)")  # fmt: skip
     search.add_argument(
         "--literal", action="store_true",
         help="when nothing matches, show nothing rather than the results of a correction",
@@ -169,13 +170,6 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--all", action="store_true", help="list every article of each theme")
     themes.set_defaults(command="themes", handler=cmd_themes)
     return parser
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from index import Filters, SearchRequest, Workspace
 from index.models import Story
 
 from ..render import format_date, story_span, timeline_chart
-from .output import EXIT_OK, ensure_index, plural
+from .output import EXIT_OK, bounded, day, ensure_index, plural
 
 
 def cmd_stories(workspace: Workspace, args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -121,9 +121,10 @@ def add_story_commands(
         "copies found on import are the strongest link) and list the stories, newest first.",
     )  # fmt: skip
     stories.add_argument("--theme", help="only stories with an article in this theme id")
-    stories.add_argument("--since", type=dt.date.fromisoformat, metavar="DATE",
+    stories.add_argument("--since", type=day, metavar="DATE",
                          help="only stories whose last article is on or after DATE")  # fmt: skip
-    stories.add_argument("--limit", type=int, default=30, help="stories to print (default 30)")
+    stories.add_argument("--limit", type=bounded(1, 100_000), default=30,
+                         help="stories to print (default 30)")  # fmt: skip
     stories.add_argument("--json", action="store_true", help="print JSON (every story)")
     stories.set_defaults(command="stories", handler=cmd_stories)
 
@@ -135,10 +136,11 @@ def add_story_commands(
     )  # fmt: skip
     emerging.add_argument("--theme", help="only articles in this theme id")
     emerging.add_argument("--query", help="only articles matching this query")
-    emerging.add_argument("--days", type=int, default=14, help="the window (default 14)")
-    emerging.add_argument("--baseline", type=int, default=90, metavar="DAYS",
+    emerging.add_argument("--days", type=bounded(1, 3660), default=14,
+                          help="the window (default 14)")  # fmt: skip
+    emerging.add_argument("--baseline", type=bounded(1, 36600), default=90, metavar="DAYS",
                           help="the days before it compared with (default 90)")  # fmt: skip
-    emerging.add_argument("--until", type=dt.date.fromisoformat, metavar="DATE",
+    emerging.add_argument("--until", type=day, metavar="DATE",
                           help="the window's last day (default today)")  # fmt: skip
     emerging.add_argument("--json", action="store_true", help="print JSON")
     emerging.set_defaults(command="emerging", handler=cmd_emerging)
