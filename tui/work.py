@@ -86,7 +86,9 @@ class BackgroundWork(Widget):
                 outcome = Failed(str(error))
             except Exception as error:
                 self.log.error(traceback.format_exc())
-                outcome = Failed(f"{type(error).__name__}: {error}", unexpected=True)
+                reason = " ".join(str(error).split()) or "the work stopped unexpectedly"
+                outcome = Failed(f"Something went wrong: {reason} (details in the log)",
+                                 unexpected=True)  # fmt: skip
             if not worker.is_cancelled:
                 self.post_message(Done(partial(_deliver, worker, then, outcome)))
 

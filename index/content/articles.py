@@ -90,7 +90,8 @@ def article_from_bytes(raw: bytes, path: Path) -> LoadedArticle:
     except RecursionError:
         return _failed(path, None, "cannot read: nested too deeply")
     except Exception as error:  # one odd file must never stop the others loading
-        return _failed(path, None, f"cannot read: {type(error).__name__}: {error}")
+        reason = " ".join(str(error).split()) or "the file is malformed"
+        return _failed(path, None, f"cannot read: {reason}")
 
 
 def parse_article(text: str, path: Path) -> LoadedArticle:

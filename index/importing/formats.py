@@ -84,7 +84,8 @@ def read_file(path: Path, outcome: FileOutcome) -> Iterator[Incoming | None]:
         except OSError as error:
             outcome.error = f"cannot read: {error.strerror or error}"
         except Exception as error:  # one odd file must never stop an import
-            outcome.error = f"cannot read as {kind}: {type(error).__name__}: {error}"
+            reason = " ".join(str(error).split()) or "the file is malformed"
+            outcome.error = f"cannot read as {kind}: {reason}"
         if outcome.error is None and not found and not outcome.skipped:
             outcome.error = f"no articles found in this {kind} file"
 
