@@ -25,7 +25,7 @@ from index.workspace import Workspace
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[tuple[Workspace, Path]]:
-    corpus = write_corpus(documents(100), tmp_path / "corpus")  # 33+ articles are changed
+    corpus = write_corpus(documents(100), tmp_path / "corpus")  # the tests edit up to the 33rd
     data = DataPaths(tmp_path / "data")
     workspace = Workspace([corpus, data.library_dir], data)
     workspace.sync()
