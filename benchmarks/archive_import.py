@@ -49,9 +49,13 @@ def write_archive(
 
 
 def _record(document: Any, prefix: str = "") -> dict[str, str]:
-    return {"headline": document.title, "story_text": document.body,
-            "date_str": document.published,
-            "link": f"https://example.org/{prefix}{document.id}", "topic": "News"}  # fmt: skip
+    return {
+        "headline": document.title,
+        "story_text": document.body,
+        "date_str": document.published,
+        "link": f"https://example.org/{prefix}{document.id}",
+        "topic": "News",
+    }
 
 
 def rss_mb() -> float:
@@ -73,8 +77,13 @@ def measure(archive: Path, records: int, copies: bool) -> dict[str, Any]:
             done = status.imported + status.duplicates
             if done - last["done"] >= SAMPLE_EVERY:
                 last["done"] = done
-                samples.append({"records": done, "seconds": round(status.seconds, 1),
-                                "rss_mb": round(rss_mb(), 1)})  # fmt: skip
+                samples.append(
+                    {
+                        "records": done,
+                        "seconds": round(status.seconds, 1),
+                        "rss_mb": round(rss_mb(), 1),
+                    }
+                )
 
         started = time.perf_counter()
         report = Importer(work / "library", []).run([archive], progress)
@@ -113,8 +122,16 @@ def main() -> None:
         archive = work / "archive.jsonl"
         write_archive(archive, args.records, args.copies)  # here: its memory is not measured
         copies = ["--copies"] if args.copies else []
-        command = [sys.executable, "-m", "benchmarks.archive_import", "--archive", str(archive),
-                   "--records", str(args.records), *copies]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.archive_import",
+            "--archive",
+            str(archive),
+            "--records",
+            str(args.records),
+            *copies,
+        ]
         subprocess.run(command, check=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

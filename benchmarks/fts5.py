@@ -58,14 +58,18 @@ def build(docs: Iterable[Document], path: Path, themes: dict[str, set[str]]) -> 
     db.executescript(SCHEMA)
     numbered = list(enumerate(docs, start=1))
     with db:
-        db.executemany("INSERT INTO texts(rowid, title, body) VALUES (?, ?, ?)",
-                       ((rowid, doc.title, doc.body) for rowid, doc in numbered))  # fmt: skip
-        db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)",
-                       ((rowid, doc.source, doc.published, doc.published[:4])
-                        for rowid, doc in numbered))  # fmt: skip
-        db.executemany("INSERT INTO article_themes VALUES (?, ?)",
-                       ((theme, rowid) for rowid, doc in numbered
-                        for theme in themes.get(doc.id, ())))  # fmt: skip
+        db.executemany(
+            "INSERT INTO texts(rowid, title, body) VALUES (?, ?, ?)",
+            ((rowid, doc.title, doc.body) for rowid, doc in numbered),
+        )
+        db.executemany(
+            "INSERT INTO articles VALUES (?, ?, ?, ?)",
+            ((rowid, doc.source, doc.published, doc.published[:4]) for rowid, doc in numbered),
+        )
+        db.executemany(
+            "INSERT INTO article_themes VALUES (?, ?)",
+            ((theme, rowid) for rowid, doc in numbered for theme in themes.get(doc.id, ())),
+        )
         for statement in INDEXES:
             db.execute(statement)
         db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
@@ -135,8 +139,10 @@ def top_rowids(db: sqlite3.Connection, ranked: bool) -> list[int]:
     if ranked:
         sql = "SELECT rowid FROM hits ORDER BY score LIMIT ?"
     else:
-        sql = ("SELECT h.rowid FROM hits h CROSS JOIN articles a ON a.rowid = h.rowid "
-               "ORDER BY a.published DESC LIMIT ?")  # fmt: skip
+        sql = (
+            "SELECT h.rowid FROM hits h CROSS JOIN articles a ON a.rowid = h.rowid "
+            "ORDER BY a.published DESC LIMIT ?"
+        )
     return [rowid for (rowid,) in db.execute(sql, (PAGE,))]
 
 
@@ -146,8 +152,10 @@ def snippets(db: sqlite3.Connection, match: str, rowids: list[int]) -> Iterator[
         return
     marks = ", ".join("?" * len(rowids))
     if match:
-        sql = (f"SELECT rowid, snippet(texts, 1, '[', ']', '…', 24) FROM texts "
-               f"WHERE texts MATCH ? AND rowid IN ({marks})")  # fmt: skip
+        sql = (
+            f"SELECT rowid, snippet(texts, 1, '[', ']', '…', 24) FROM texts "
+            f"WHERE texts MATCH ? AND rowid IN ({marks})"
+        )
         rows = dict(db.execute(sql, [match, *rowids]).fetchall())
     else:
         sql = f"SELECT rowid, body FROM texts WHERE rowid IN ({marks})"

@@ -92,9 +92,10 @@ def documents(count: int, seed: int = 20240101, archive: bool = False) -> list[D
         themes = tuple(rng.sample(THEME_IDS, rng.randint(1, 2))) if rng.random() < 0.33 else ()
         title = rng.choice(titles)
         docs.append(
-            Document(f"bench-{number:06d}", title, "\n\n".join(paragraphs), source, published,
-                     themes, ())
-        )  # fmt: skip
+            Document(
+                f"bench-{number:06d}", title, "\n\n".join(paragraphs), source, published, themes, ()
+            )
+        )
     return docs
 
 
@@ -107,10 +108,17 @@ def write_corpus(docs: list[Document], folder: Path) -> Path:
     for name in ("themes.yaml", "variants.yaml"):
         shutil.copy(PROJECT / "content" / name, folder / name)
     sources = [
-        {"id": sid, "name": name, "kind": kind, "languages": ["en"], "homepage": "",
-         "grade": grade, "rationale": "Benchmark source."}
+        {
+            "id": sid,
+            "name": name,
+            "kind": kind,
+            "languages": ["en"],
+            "homepage": "",
+            "grade": grade,
+            "rationale": "Benchmark source.",
+        }
         for sid, name, kind, grade, _weight in SOURCES
-    ]  # fmt: skip
+    ]
     (folder / "sources.yaml").write_text(yaml.safe_dump(sources, sort_keys=False), "utf-8")
     for doc in docs:
         front: dict[str, object] = {

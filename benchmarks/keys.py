@@ -65,13 +65,17 @@ def keys_section(keys: dict[str, Any]) -> list[str]:
     """RESULTS.md's table of keystroke latencies."""
     articles = list(keys)
     lines = [
-        "", "## Keystrokes with a huge article open", "",
+        "",
+        "## Keystrokes with a huge article open",
+        "",
         f"Median of {REPEATS} presses, ms from the key to the app's first redraw byte, "
-        "on a pseudo-terminal at 120×40 (see benchmarks/keys.py). Target: 100 ms.", "",
+        "on a pseudo-terminal at 120×40 (see benchmarks/keys.py). Target: 100 ms.",
+        "",
         "| key | " + " | ".join(articles) + " |",
         "|---|" + "---:|" * len(articles),
-    ]  # fmt: skip
+    ]
     for name in KEYS:
-        lines.append(f"| `{name}` | " + " | ".join(str(keys[a].get(name, "")) for a in articles)
-                     + " |")  # fmt: skip
+        lines.append(
+            f"| `{name}` | " + " | ".join(str(keys[a].get(name, "")) for a in articles) + " |"
+        )
     return lines

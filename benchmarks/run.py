@@ -86,11 +86,16 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     gc.collect()
     child = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--ours", str(count), "--work", str(work)],
-        check=True, capture_output=True, text=True, cwd=HERE.parent,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
     ours = json.loads(child.stdout.strip().splitlines()[-1])
-    themes = {doc: set(ids) for doc, ids in json.loads(
-        (work / f"themes-{count}.json").read_text()).items()}  # fmt: skip
+    themes = {
+        doc: set(ids)
+        for doc, ids in json.loads((work / f"themes-{count}.json").read_text()).items()
+    }
 
     docs = documents(count, archive=True)
     database = work / f"fts5-{count}.sqlite"
@@ -109,8 +114,11 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     startup = [startup_seconds(corpus, work / f"data-{count}") for _ in range(REPEATS)]
     session = subprocess.run(
         [sys.executable, "-m", "benchmarks.session", str(corpus), str(work / f"data-{count}")],
-        check=True, capture_output=True, text=True, cwd=HERE.parent,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
     session_rss = json.loads(session.stdout.strip().splitlines()[-1])["peak_rss_mb"]
     typing = typing_latency.measure(corpus, work / f"data-{count}", runs=1)
     grouping = stories.measure(corpus, work / f"data-{count}") if count <= STORIES_UP_TO else {}
@@ -260,9 +268,13 @@ def startup_seconds(corpus: Path, data: Path) -> float:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", STARTUP_SCRIPT, str(corpus), str(data)],
-        check=True, cwd=HERE.parent, timeout=120, capture_output=True, text=True,
+        check=True,
+        cwd=HERE.parent,
+        timeout=120,
+        capture_output=True,
+        text=True,
         env={**os.environ, "BRIEFING_DATA": str(data)},
-    )  # fmt: skip
+    )
     return float(done.stdout.split()[-1]) - started
 
 
@@ -343,8 +355,11 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for label, key in rows:
         values = [_figure(results["sizes"][n], key) for n in sizes]
-        lines.append(f"| {label} | " + " | ".join(f"{v:,}" if isinstance(v, int | float) else str(v)
-                                                  for v in values) + " |")  # fmt: skip
+        lines.append(
+            f"| {label} | "
+            + " | ".join(f"{v:,}" if isinstance(v, int | float) else str(v) for v in values)
+            + " |"
+        )
     lines += targets_table(results, dict(rows))
     lines += ["", "## Search latency per query", "", "Median of 3 cold runs, ms.", ""]
     lines.append("| query | " + " | ".join(f"N = {int(n):,}" for n in sizes) + " |")
@@ -385,17 +400,23 @@ def targets_table(results: dict[str, Any], labels: dict[str, str]) -> list[str]:
         value = figures[key]
         met = value <= bound if direction == "<=" else value >= bound
         sign = "≤" if direction == "<=" else "≥"
-        lines.append(f"| {size:,} | {names.get(key, key)} | {sign} {bound:,} | {value:,} | "
-                     f"{'met' if met else 'not met'} |")  # fmt: skip
+        lines.append(
+            f"| {size:,} | {names.get(key, key)} | {sign} {bound:,} | {value:,} | "
+            f"{'met' if met else 'not met'} |"
+        )
     return lines
 
 
 def profile_section(profile: dict[str, Any]) -> list[str]:
     """The profile's shares as tables: where build and search time goes."""
-    lines = ["", "## Profile", "",
-             "Own time by package, module and function under cProfile (which slows everything "
-             "down, so shares matter, not seconds); C functions count for the module that "
-             "called them. See benchmarks/profile.py."]  # fmt: skip
+    lines = [
+        "",
+        "## Profile",
+        "",
+        "Own time by package, module and function under cProfile (which slows everything "
+        "down, so shares matter, not seconds); C functions count for the module that "
+        "called them. See benchmarks/profile.py.",
+    ]
     parts = [
         ("build", f"Full build of {profile['build_articles']:,} articles"),
         ("search", f"The query set once, on {profile['search_articles']:,} articles"),
@@ -432,17 +453,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"measuring N = {count:,}…", file=sys.stderr, flush=True)
         output = subprocess.run(
             [sys.executable, "-m", "benchmarks.run", "--one", str(count), "--work", str(args.work)],
-            check=True, capture_output=True, text=True, cwd=HERE.parent,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
         results["sizes"][str(count)] = json.loads(output.stdout.strip().splitlines()[-1])
         print(json.dumps(results["sizes"][str(count)], indent=1), file=sys.stderr)
     profiled = min(args.sizes, key=lambda n: abs(n - PROFILED_SIZE))
     print(f"profiling at N = {profiled:,}…", file=sys.stderr, flush=True)
     output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--profile", str(profiled),
-         "--work", str(args.work)],
-        check=True, capture_output=True, text=True, cwd=HERE.parent,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--profile",
+            str(profiled),
+            "--work",
+            str(args.work),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
     results["profile"] = json.loads(output.stdout.strip().splitlines()[-1])
     print("measuring keystrokes with huge articles open…", file=sys.stderr, flush=True)
     results["keys"] = keys.measure()

@@ -63,11 +63,17 @@ def build(docs: Iterable[Document], path: Path, themes: dict[str, set[str]]) -> 
     index = tantivy.Index(schema(), path=str(path))
     writer = index.writer()
     for doc in docs:
-        writer.add_document(tantivy.Document(
-            id=doc.id, title=doc.title, body=doc.body, source=doc.source,
-            year=doc.published[:4], themes=sorted(themes.get(doc.id, ())),
-            published=day(doc.published),
-        ))  # fmt: skip
+        writer.add_document(
+            tantivy.Document(
+                id=doc.id,
+                title=doc.title,
+                body=doc.body,
+                source=doc.source,
+                year=doc.published[:4],
+                themes=sorted(themes.get(doc.id, ())),
+                published=day(doc.published),
+            )
+        )
     writer.commit()
     writer.wait_merging_threads()
     return time.perf_counter() - started
@@ -117,10 +123,15 @@ def filtered(schema: tantivy.Schema, text: tantivy.Query, query: Query) -> tanti
     if query.theme:
         filters.append(tantivy.Query.term_query(schema, "themes", query.theme))
     if query.date_from:
-        filters.append(tantivy.Query.range_query(
-            schema, "published", tantivy.FieldType.Date,
-            day(query.date_from), day(query.date_to or query.date_from),
-        ))  # fmt: skip
+        filters.append(
+            tantivy.Query.range_query(
+                schema,
+                "published",
+                tantivy.FieldType.Date,
+                day(query.date_from),
+                day(query.date_to or query.date_from),
+            )
+        )
     if not filters:
         return text
     clauses = [(tantivy.Occur.Must, text)]

@@ -98,10 +98,19 @@ def type_waiting(
 def _updated_at(trace: Path, query: str, since: float) -> float | None:
     """When the screen was last updated for the first search of `query` started after `since`."""
     stamps = [json.loads(line) for line in trace.read_text().splitlines()]
-    request = next((s["request"] for s in stamps if s["stage"] == "started"
-                    and s["query"] == query and s["t"] >= since), None)  # fmt: skip
-    return next((s["t"] for s in stamps if s["stage"] == "updated" and s["request"] == request),
-                None) if request is not None else None  # fmt: skip
+    request = next(
+        (
+            s["request"]
+            for s in stamps
+            if s["stage"] == "started" and s["query"] == query and s["t"] >= since
+        ),
+        None,
+    )
+    return (
+        next((s["t"] for s in stamps if s["stage"] == "updated" and s["request"] == request), None)
+        if request is not None
+        else None
+    )
 
 
 STAGES = ("debounce", "search", "update", "paint")
@@ -122,8 +131,11 @@ def stages(keys: list[tuple[str, float, float]], trace: Path) -> dict[str, list[
         searched, updated = at.get(("searched", request)), at.get(("updated", request))
         if searched is None or updated is None or updated > seen:
             continue
-        for stage, (a, b) in zip(STAGES, [(sent, begun), (begun, searched), (searched, updated),
-                                          (updated, seen)], strict=True):  # fmt: skip
+        for stage, (a, b) in zip(
+            STAGES,
+            [(sent, begun), (begun, searched), (searched, updated), (updated, seen)],
+            strict=True,
+        ):
             found[stage].append((b - a) * 1000)
     return found
 
@@ -166,8 +178,11 @@ def _clear(terminal: Terminal) -> None:
     terminal.send("/")
     terminal.read(0.2)
     terminal.send("\x15")  # Ctrl+U: empty the box
-    _wait_for(terminal, lambda: _shown(terminal) is None and _browsing(terminal),
-              time.monotonic() + TIMEOUT)  # fmt: skip
+    _wait_for(
+        terminal,
+        lambda: _shown(terminal) is None and _browsing(terminal),
+        time.monotonic() + TIMEOUT,
+    )
     terminal.read(0.5)
 
 

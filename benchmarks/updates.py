@@ -80,8 +80,11 @@ def import_thousand(corpus: Path, data: Path) -> dict[str, Any]:
         archive = Path(scratch) / "archive.jsonl"
         write_archive(archive, IMPORTED, copies=False, seed=4242, prefix="imported")
         seconds, said = _import(corpus, data, archive)
-    return {"import_first_s": round(first_s, 2), "import_thousand_s": round(seconds, 2),
-            "import_thousand_said": said}  # fmt: skip
+    return {
+        "import_first_s": round(first_s, 2),
+        "import_thousand_s": round(seconds, 2),
+        "import_thousand_said": said,
+    }
 
 
 def _import(corpus: Path, data: Path, archive: Path) -> tuple[float, list[str]]:
@@ -89,8 +92,11 @@ def _import(corpus: Path, data: Path, archive: Path) -> tuple[float, list[str]]:
     started = time.perf_counter()
     done = subprocess.run(
         [*BRIEFING, "--content", str(corpus), "--data", str(data), "import", str(archive)],
-        check=True, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return time.perf_counter() - started, done.stdout.strip().splitlines()[-1:]
 
 

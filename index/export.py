@@ -235,9 +235,13 @@ def _annotation_jsonld(item: Anchored, article: Article) -> dict[str, Any]:
     bodies: list[dict[str, Any]] = []
     if annotation.note:
         bodies.append(
-            {"type": "TextualBody", "value": annotation.note, "format": "text/plain",
-             "purpose": "commenting"}
-        )  # fmt: skip
+            {
+                "type": "TextualBody",
+                "value": annotation.note,
+                "format": "text/plain",
+                "purpose": "commenting",
+            }
+        )
     bodies += [
         {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags
     ]
@@ -249,11 +253,15 @@ def _annotation_jsonld(item: Anchored, article: Article) -> dict[str, Any]:
         target = {
             "source": article_iri(article),
             "selector": [
-                {"type": "TextQuoteSelector", "exact": selector.exact, "prefix": selector.prefix,
-                 "suffix": selector.suffix},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": selector.exact,
+                    "prefix": selector.prefix,
+                    "suffix": selector.suffix,
+                },
                 {"type": "TextPositionSelector", "start": selector.start, "end": selector.end},
             ],
-        }  # fmt: skip
+        }
     data: dict[str, Any] = {
         "@context": ANNOTATION_CONTEXT,
         "id": f"urn:uuid:{annotation.id}",

@@ -113,9 +113,10 @@ class Workspace(WorkspaceChanges):
         content_dir, data_paths = resolve_paths(content, data)
         if not content_dir.is_dir():
             what = "does not exist" if not content_dir.exists() else "is not a folder"
-            raise Refused(f"content folder {content_dir} {what}",
-                          "give --content a folder of articles (or leave it out for the "
-                          "bundled briefing)")  # fmt: skip
+            raise Refused(
+                f"content folder {content_dir} {what}",
+                "give --content a folder of articles (or leave it out for the bundled briefing)",
+            )
         return cls([content_dir, data_paths.library_dir], data_paths)
 
     # -- reference data -------------------------------------------------------------
@@ -239,8 +240,14 @@ class Workspace(WorkspaceChanges):
             found = [s for s in found if s.last is not None and s.last >= since]
         return found
 
-    def emerging(self, days: int = 14, until: dt.date | None = None, baseline_days: int = 90,
-                 theme: str | None = None, query: str = "") -> list[Emerging]:  # fmt: skip
+    def emerging(
+        self,
+        days: int = 14,
+        until: dt.date | None = None,
+        baseline_days: int = 90,
+        theme: str | None = None,
+        query: str = "",
+    ) -> list[Emerging]:
         """What rose in the last `days` days up to `until` (today) against the `baseline_days`
         before (see `engine.emerging`)."""
         if theme is not None and theme not in self.themes:
@@ -249,8 +256,9 @@ class Workspace(WorkspaceChanges):
             raise QueryError("--days and the baseline are whole days, at least 1")
         return self.engine().emerging(until or dt.date.today(), days, baseline_days, theme, query)
 
-    def timeline(self, request: SearchRequest, unit: str | None = None,
-                 periods: int = 60) -> Timeline:  # fmt: skip
+    def timeline(
+        self, request: SearchRequest, unit: str | None = None, periods: int = 60
+    ) -> Timeline:
         """The request's articles per day, week or month, by source (see `engine.timeline`).
 
         Without a `unit`, the finest that shows the whole span in at most `periods`.

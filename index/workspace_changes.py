@@ -197,8 +197,10 @@ class WorkspaceChanges:
         except QueryError as error:
             raise QueryError(f"theme not saved: {error}") from None
         if theme_id is None and slug_id(name) in self.themes:
-            raise QueryError(f"theme not saved: there is a theme {slug_id(name)!r} already "
-                             "(edit it, or choose another name)")  # fmt: skip
+            raise QueryError(
+                f"theme not saved: there is a theme {slug_id(name)!r} already "
+                "(edit it, or choose another name)"
+            )
         theme = self.curation.save_theme(theme_id or "", name, query, description)
         self.reload_catalog()
         return theme

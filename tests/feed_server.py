@@ -56,8 +56,9 @@ class FeedServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                record = Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
-                              time.monotonic())  # fmt: skip
+                record = Seen(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
+                )
                 with server._lock:
                     server.seen.append(record)
                 route = server.routes.get(self.path)
@@ -136,13 +137,17 @@ def rss(server: FeedServer, items: list[dict[str, Any]], full: bool = False) -> 
         text = "".join(f"<p>{escape(p)}</p>" for p in article["paragraphs"])
         description = escape(text if full else article["summary"])
         date = email.utils.format_datetime(_date(str(article["date"])))
-        entries.append(f"<item><title>{escape(article['title'])}</title>"
-                       f"<link>{server.url('/news/' + article['slug'])}</link>"
-                       f"<guid>{article['slug']}</guid><pubDate>{date}</pubDate>"
-                       f"<description>{description}</description></item>")  # fmt: skip
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>Test News</title><link>{server.url('/')}</link><language>en</language>"
-            f"{''.join(entries)}</channel></rss>").encode()  # fmt: skip
+        entries.append(
+            f"<item><title>{escape(article['title'])}</title>"
+            f"<link>{server.url('/news/' + article['slug'])}</link>"
+            f"<guid>{article['slug']}</guid><pubDate>{date}</pubDate>"
+            f"<description>{description}</description></item>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Test News</title><link>{server.url('/')}</link><language>en</language>"
+        f"{''.join(entries)}</channel></rss>"
+    ).encode()
 
 
 def _date(day: str) -> dt.datetime:
@@ -163,13 +168,17 @@ def fixed(reply: Reply) -> Route:
     return lambda _headers: reply
 
 
-def conditional(body: bytes, etag: str = '"v1"',
-                modified: str = "Tue, 01 Dec 2026 08:00:00 GMT") -> Route:  # fmt: skip
+def conditional(
+    body: bytes, etag: str = '"v1"', modified: str = "Tue, 01 Dec 2026 08:00:00 GMT"
+) -> Route:
     """A feed that answers 304 when asked with the validators it gave."""
 
     def route(headers: dict[str, str]) -> Reply:
-        validators = {"ETag": etag, "Last-Modified": modified,
-                      "Content-Type": "application/rss+xml"}  # fmt: skip
+        validators = {
+            "ETag": etag,
+            "Last-Modified": modified,
+            "Content-Type": "application/rss+xml",
+        }
         if headers.get("if-none-match") == etag or headers.get("if-modified-since") == modified:
             return Reply(304, b"", {"ETag": etag, "Last-Modified": modified})
         return Reply(200, body, validators)

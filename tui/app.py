@@ -101,11 +101,17 @@ class BriefingApp(App[None]):
         briefing's theme, and screenshots saved where they can be found."""
         for command in super().get_system_commands(screen):
             if command.title == "Theme":
-                yield SystemCommand("Colour scheme", "Change the interface's colours (not a "
-                                    "briefing theme)", command.callback)  # fmt: skip
+                yield SystemCommand(
+                    "Colour scheme",
+                    "Change the interface's colours (not a briefing theme)",
+                    command.callback,
+                )
             elif command.title == "Screenshot":
-                yield SystemCommand("Screenshot", "Save an SVG picture of the screen in the "
-                                    "data dir's screenshots/", self.action_screenshot)  # fmt: skip
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of the screen in the data dir's screenshots/",
+                    self.action_screenshot,
+                )
             else:
                 yield command
 
@@ -116,8 +122,12 @@ class BriefingApp(App[None]):
             folder.mkdir(parents=True, exist_ok=True)
             saved = self.save_screenshot(filename, str(folder))
         except OSError as error:
-            self.notify(f"Screenshot not saved in {folder}: {error.strerror or error}",
-                        title="Screenshot", severity="error", markup=False)  # fmt: skip
+            self.notify(
+                f"Screenshot not saved in {folder}: {error.strerror or error}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
             return
         self.notify(f"Screenshot saved to {saved}", title="Screenshot", markup=False)
 

@@ -70,8 +70,13 @@ class BriefingCommands(Provider):
             edit = partial(screen.curation.edit_theme, theme.id)
             commands.append((f"edit theme: {theme.name}", edit, "Its name and query (e in Themes)"))
             member = partial(screen.curation.toggle_member, theme.id)
-            commands.append((f"open article in/out of theme: {theme.name}", member,
-                             "By hand; stays so (m in Themes)"))  # fmt: skip
+            commands.append(
+                (
+                    f"open article in/out of theme: {theme.name}",
+                    member,
+                    "By hand; stays so (m in Themes)",
+                )
+            )
         for source in screen.workspace.sources.values():
             toggle = partial(screen.toggle_filter, "source", source.id)
             commands.append((f"source: {source.name}", toggle, f"grade {source.grade}"))

@@ -195,7 +195,7 @@ def timeline_chart(
     starts = timeline.periods[::step]
 
     def binned(counts: Sequence[int]) -> list[int]:
-        return [sum(counts[i:i + step]) for i in range(0, len(counts), step)]  # fmt: skip
+        return [sum(counts[i : i + step]) for i in range(0, len(counts), step)]
 
     sources = list(timeline.counts)
     shown = sources if len(sources) <= rows else sources[: rows - 1]
@@ -209,8 +209,10 @@ def timeline_chart(
         text.append(f"{label[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", style="dim")
         for number, count in enumerate(counts):
             bar = BARS[0 if not count else max(1, round(8 * count / peak))]
-            text.append(bar if number != cursor else bar.replace(" ", "·"),
-                        style="reverse" if number == cursor else "")  # fmt: skip
+            text.append(
+                bar if number != cursor else bar.replace(" ", "·"),
+                style="reverse" if number == cursor else "",
+            )
         text.append(f" {sum(counts)}\n", style="dim")
     unit = timeline.unit if step == 1 else f"{step} {timeline.unit}s"
     text.append(" " * LABEL_WIDTH + axis_line(starts, timeline.unit), style="dim")

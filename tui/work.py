@@ -87,8 +87,9 @@ class BackgroundWork(Widget):
             except Exception as error:
                 self.log.error(traceback.format_exc())
                 reason = " ".join(str(error).split()) or "the work stopped unexpectedly"
-                outcome = Failed(f"Something went wrong: {reason} (details in the log)",
-                                 unexpected=True)  # fmt: skip
+                outcome = Failed(
+                    f"Something went wrong: {reason} (details in the log)", unexpected=True
+                )
             if not worker.is_cancelled:
                 self.post_message(Done(partial(_deliver, worker, then, outcome)))
 

@@ -222,8 +222,11 @@ def _date(data: dict[str, Any], name: str) -> dt.date | None:
     if day is None:
         raise _FieldError(name, f"{name!r} must be an ISO date like 2024-01-15, not {value!r}")
     if supported_date(day) is None:
-        raise _FieldError(name, f"{name!r} is {day.isoformat()}, outside the years briefing "
-                                f"supports ({FIRST_YEAR}–{LAST_YEAR})")  # fmt: skip
+        raise _FieldError(
+            name,
+            f"{name!r} is {day.isoformat()}, outside the years briefing "
+            f"supports ({FIRST_YEAR}–{LAST_YEAR})",
+        )
     return day
 
 

@@ -23,8 +23,17 @@ from typing import Any
 import yaml
 
 SUFFIXES = {"county": "County", "city": "City", "district": "District", "province": "Province"}
-_FOLDS = (("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "j"), ("b", "p"), ("d", "t"),
-          ("g", "k"), ("l", "r"), ("ry", "r"))  # fmt: skip
+_FOLDS = (
+    ("ph", "p"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("ch", "j"),
+    ("b", "p"),
+    ("d", "t"),
+    ("g", "k"),
+    ("l", "r"),
+    ("ry", "r"),
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CAPITALISED = re.compile(r"[A-Z][\w'’ŏŭ-]*(?:[\s-]+[A-Z][\w'’ŏŭ-]*)*")

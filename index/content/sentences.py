@@ -15,11 +15,49 @@ from .body import Document
 
 _END = re.compile(r"""[.!?。！？]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u3131-\ud7a3]|\s*$)|[。！？]""")
 _ABBREVIATIONS = frozenset(
-    ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-     "mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "gen", "col", "lt", "sgt", "capt",
-     "gov", "sen", "rep", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "u.s", "u.n",
-     "u.k", "e.g", "i.e")
-)  # fmt: skip
+    (
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "prof",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "jr",
+        "sr",
+        "u.s",
+        "u.n",
+        "u.k",
+        "e.g",
+        "i.e",
+    )
+)
 
 
 @lru_cache(maxsize=64)

@@ -52,8 +52,9 @@ def log_likelihood(a: int, b: int, recent: int, baseline: int) -> float:
     return 2 * g2
 
 
-def emerging_terms(searcher: Any, until: dt.date, days: int, baseline_days: int,
-                   keep: Callable[[int], bool]) -> list[Emerging]:  # fmt: skip
+def emerging_terms(
+    searcher: Any, until: dt.date, days: int, baseline_days: int, keep: Callable[[int], bool]
+) -> list[Emerging]:
     """The rising terms among the articles `keep` accepts (document numbers)."""
     start = until - dt.timedelta(days=days - 1)
     base_start = start - dt.timedelta(days=baseline_days)
@@ -97,8 +98,9 @@ def emerging_terms(searcher: Any, until: dt.date, days: int, baseline_days: int,
         kind, term = key
         shown = forms[term].most_common(1)[0][0] if kind == "word" else term
         ordered = tuple(sorted(ids, key=lambda i: (dates[i], i), reverse=True))
-        found.append(Emerging(shown, kind, a, b, round(log_likelihood(a, b, recent, baseline), 2),
-                              ordered))  # fmt: skip
+        found.append(
+            Emerging(shown, kind, a, b, round(log_likelihood(a, b, recent, baseline), 2), ordered)
+        )
     found = [item for item in found if item.score >= MIN_G2]
     found.sort(key=lambda e: (-e.score, e.term))
     return found[:SHOWN]

@@ -188,8 +188,9 @@ def updated_facet_sets(
         return None  # most of the index is new: building is as quick, and simpler
     new = _tail_sets(tail, parser, reader) if tail else None
 
-    def carried(sets: dict[str, set[int]], new_sets: dict[str, set[int]], keep_empty: bool = False
-                ) -> dict[str, set[int]]:  # fmt: skip
+    def carried(
+        sets: dict[str, set[int]], new_sets: dict[str, set[int]], keep_empty: bool = False
+    ) -> dict[str, set[int]]:
         found = {value: members & kept_live for value, members in sets.items()}
         for value, members in new_sets.items():
             found.setdefault(value, set()).update(start + docnum for docnum in members)
@@ -252,8 +253,7 @@ def _term_sets(reader: Any, docs: Callable[[Any], set[int]]) -> dict[str, dict[s
     months = by_term("month")
     months.pop("undated", None)
     places = {_place_name(term): found for term, found in by_term("places").items()}
-    return {"places": places, "source": by_term("source"), "year": by_term("year"),
-            "month": months}  # fmt: skip
+    return {"places": places, "source": by_term("source"), "year": by_term("year"), "month": months}
 
 
 def _story_sets(
@@ -321,8 +321,11 @@ def _run_themes(
 def _save_theme_cache(
     index_dir: Path, key: str, themes: dict[str, set[int]], errors: dict[str, str]
 ) -> None:
-    payload = {"key": key, "errors": errors,
-               "themes": {theme: sorted(members) for theme, members in themes.items()}}  # fmt: skip
+    payload = {
+        "key": key,
+        "errors": errors,
+        "themes": {theme: sorted(members) for theme, members in themes.items()},
+    }
     try:
         atomic_write_text(
             index_dir / THEME_CACHE, json.dumps(payload, separators=(",", ":")), durable=False

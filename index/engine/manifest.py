@@ -126,13 +126,17 @@ class ManifestStore:
                 return None
             paths = data["paths"]
             columns = [data[name] for name in COLUMNS]
-            if not all(isinstance(column, list) and len(column) == len(paths)
-                       for column in columns):  # fmt: skip
+            if not all(
+                isinstance(column, list) and len(column) == len(paths) for column in columns
+            ):
                 return None
             mtimes, sizes, hashes, ids, indexed = columns
-            if not (all(type(v) is int for v in mtimes) and all(type(v) is int for v in sizes)
-                    and all(type(v) is str for v in hashes)
-                    and all(v is None or type(v) is str for v in ids)):  # fmt: skip
+            if not (
+                all(type(v) is int for v in mtimes)
+                and all(type(v) is int for v in sizes)
+                and all(type(v) is str for v in hashes)
+                and all(v is None or type(v) is str for v in ids)
+            ):
                 return None
             problems = {
                 int(number): [(line, str(message)) for line, message in found]

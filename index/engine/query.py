@@ -36,9 +36,24 @@ FIELD_ALIASES = {
     "notes": ["note"],
 }
 USER_FIELDS = (
-    "title", "summary", "body", "context", "notes", "source", "kind", "language", "published",
-    "year", "themes", "places", "people", "organizations", "tags", "id", "dateline",
-)  # fmt: skip
+    "title",
+    "summary",
+    "body",
+    "context",
+    "notes",
+    "source",
+    "kind",
+    "language",
+    "published",
+    "year",
+    "themes",
+    "places",
+    "people",
+    "organizations",
+    "tags",
+    "id",
+    "dateline",
+)
 ONE_VALUE_FIELDS = frozenset({"source", "kind", "language", "year", "dateline", "id"})
 """Fields whose value is one term however many words it has (`kind:"news report"`)."""
 
@@ -168,8 +183,11 @@ class QueryParser:
         """The id of the source whose id, name or short name `text` is (else `text`)."""
         wanted = normalise_name(text)
         for source in self.sources.values():
-            if wanted in (normalise_name(source.id), normalise_name(source.name),
-                          normalise_name(source.short)):  # fmt: skip
+            if wanted in (
+                normalise_name(source.id),
+                normalise_name(source.name),
+                normalise_name(source.short),
+            ):
                 return source.id
         return text.lower()
 

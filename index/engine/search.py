@@ -232,8 +232,11 @@ class SearchEngine:
             docnum = self._searcher.document_number(id=article_id)
             sets = self._facet_sets()
             story = sets.stories.get(sets.story_of.get(docnum, "")) if docnum is not None else None
-            hits = [self._hit(other, 0.0, self._searcher.stored_fields(other), ())
-                    for other in sorted(story or ()) if other != docnum]  # fmt: skip
+            hits = [
+                self._hit(other, 0.0, self._searcher.stored_fields(other), ())
+                for other in sorted(story or ())
+                if other != docnum
+            ]
             return tuple(sorted(hits, key=lambda h: (h.published or dt.date.max, h.id)))
 
     def stories(self, cache: SignatureCache) -> list[Story]:
@@ -245,8 +248,10 @@ class SearchEngine:
         with self._lock:
             own = self._ix.searcher()
         try:
-            groups = [[own.stored_fields(d)["id"] for d in docnums]
-                      for docnums in find_stories(own, cache)]  # fmt: skip
+            groups = [
+                [own.stored_fields(d)["id"] for d in docnums]
+                for docnums in find_stories(own, cache)
+            ]
         finally:
             own.close()
         with self._lock:
@@ -261,8 +266,14 @@ class SearchEngine:
                 found.append(Story(hits[0].id, hits[0].title, tuple(hits)))
             return sorted(found, key=lambda s: (s.last or dt.date.min, s.id), reverse=True)
 
-    def emerging(self, until: dt.date, days: int, baseline_days: int,
-                 theme: str | None = None, query: str = "") -> list[Emerging]:  # fmt: skip
+    def emerging(
+        self,
+        until: dt.date,
+        days: int,
+        baseline_days: int,
+        theme: str | None = None,
+        query: str = "",
+    ) -> list[Emerging]:
         """Rising words and names (see `engine.emerging`), in a theme or a query's results."""
         with self._lock:
             docs: set[int] | None = None

@@ -69,9 +69,14 @@ def text_digest(title: str, body: str) -> str:
     return hashlib.blake2b(f"{title}\n{body}".encode(), digest_size=8).hexdigest()
 
 
-def make_signature(article_id: str, day: int, title: str, body: str,
-                   analyse: Callable[[str], list[str]],
-                   idf: Callable[[str], float]) -> Signature:  # fmt: skip
+def make_signature(
+    article_id: str,
+    day: int,
+    title: str,
+    body: str,
+    analyse: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+) -> Signature:
     """The signature of one article; `analyse` gives its words as the index has them."""
     counts = Counter(analyse(title) + analyse(body))  # apart: the body's dateline is skipped
     ranked = sorted(counts, key=lambda w: (-(1 + math.log(counts[w])) * idf(w), w))
@@ -126,8 +131,9 @@ def group(signatures: Iterable[Signature], copies: dict[str, str]) -> list[list[
             continue
         ours, theirs = members[group_of[a]], members[group_of[b]]
         pairs = [(x, y) for x in ours for y in theirs]
-        mean = sum(score if {x, y} == {a, b} else likeness(found[x], found[y], distinct)
-                   for x, y in pairs) / len(pairs)  # fmt: skip
+        mean = sum(
+            score if {x, y} == {a, b} else likeness(found[x], found[y], distinct) for x, y in pairs
+        ) / len(pairs)
         if mean >= SAME_EVENT:
             merge(a, b)
     return [sorted(ids) for ids in members.values() if len(ids) > 1]
@@ -151,9 +157,13 @@ def _links(found: dict[str, Signature], distinct: set[str]) -> list[tuple[float,
     for sig in found.values():
         if not sig.day:
             continue
-        candidates = {other for name in sig.names & distinct
-                      for day in range(sig.day - WINDOW_DAYS, sig.day + WINDOW_DAYS + 1)
-                      for other in by_name_day.get((name, day), ()) if other > sig.id}  # fmt: skip
+        candidates = {
+            other
+            for name in sig.names & distinct
+            for day in range(sig.day - WINDOW_DAYS, sig.day + WINDOW_DAYS + 1)
+            for other in by_name_day.get((name, day), ())
+            if other > sig.id
+        }
         for other in candidates:
             score = likeness(sig, found[other], distinct)
             if score >= SAME_EVENT:
@@ -172,8 +182,9 @@ class SignatureCache:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == CACHE_FORMAT:
                 for article_id, (digest, day, terms, names) in data["articles"].items():
-                    self.entries[article_id] = Signature(article_id, day, dict(terms),
-                                                         frozenset(names), digest)  # fmt: skip
+                    self.entries[article_id] = Signature(
+                        article_id, day, dict(terms), frozenset(names), digest
+                    )
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.entries = {}  # a cache: rebuilt from the index when it cannot be read
 
@@ -198,9 +209,15 @@ class SignatureCache:
             s.id: [s.digest, s.day, sorted(s.terms.items()), sorted(s.names)]
             for s in self.entries.values()
         }
-        atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "articles": articles},
-                                                ensure_ascii=False, separators=(",", ":")),
-                          durable=False)  # fmt: skip
+        atomic_write_text(
+            self.path,
+            json.dumps(
+                {"format": CACHE_FORMAT, "articles": articles},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ),
+            durable=False,
+        )
         self.changed = False
 
 

@@ -25,8 +25,9 @@ def period_start(day: dt.date, unit: str) -> dt.date:
     return day
 
 
-def make_timeline(dated: list[tuple[int, str]], unit: str | None = None,
-                  periods: int = 60) -> Timeline:  # fmt: skip
+def make_timeline(
+    dated: list[tuple[int, str]], unit: str | None = None, periods: int = 60
+) -> Timeline:
     """Counts per period and source of (day ordinal, source) pairs."""
     if unit is not None and unit not in UNITS:
         raise QueryError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)}")

@@ -15,9 +15,24 @@ from .analysis import normalise_name
 from .lexer import is_plain_word, lexemes
 
 _EXPANDABLE_FIELDS = frozenset(
-    {"title", "summary", "body", "context", "places", "place", "people", "person",
-     "organizations", "org", "organization", "tags", "tag", "notes", "note"}
-)  # fmt: skip
+    {
+        "title",
+        "summary",
+        "body",
+        "context",
+        "places",
+        "place",
+        "people",
+        "person",
+        "organizations",
+        "org",
+        "organization",
+        "tags",
+        "tag",
+        "notes",
+        "note",
+    }
+)
 
 
 class VariantExpander:

@@ -7,8 +7,13 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
-              "application/json", "application/rdf+xml")  # fmt: skip
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+)
 
 
 def feed_links(html: str, page_url: str) -> list[tuple[str, str]]:

@@ -74,11 +74,18 @@ class FeedOutcome:
     waits_until: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"feed": self.feed.id, "url": self.feed.url, "status": self.status,
-                "new": len(self.new), "ids": self.new, "error": self.error,
-                "notices": self.notices, "moved_to": self.moved_to,
-                "proposed_move": self.proposed_move,
-                "waits_until": _iso(self.waits_until)}  # fmt: skip
+        return {
+            "feed": self.feed.id,
+            "url": self.feed.url,
+            "status": self.status,
+            "new": len(self.new),
+            "ids": self.new,
+            "error": self.error,
+            "notices": self.notices,
+            "moved_to": self.moved_to,
+            "proposed_move": self.proposed_move,
+            "waits_until": _iso(self.waits_until),
+        }
 
 
 @dataclass
@@ -96,8 +103,12 @@ class FetchReport:
         return sum(1 for outcome in self.feeds if outcome.status == status)
 
     def to_json(self) -> dict[str, Any]:
-        return {"new": len(self.new), "feeds": [f.to_json() for f in self.feeds],
-                "problems": self.problems, "import": self.imports.to_json()}  # fmt: skip
+        return {
+            "new": len(self.new),
+            "feeds": [f.to_json() for f in self.feeds],
+            "problems": self.problems,
+            "import": self.imports.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -138,8 +149,13 @@ class Fetcher:
         self.ledger = ledger
         self.client = client
 
-    def run(self, feeds: list[Feed], force: bool = False, progress: FetchProgress | None = None,
-            stop: Callable[[], bool] | None = None) -> FetchReport:  # fmt: skip
+    def run(
+        self,
+        feeds: list[Feed],
+        force: bool = False,
+        progress: FetchProgress | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> FetchReport:
         """Download the due feeds in parallel and import each item as it arrives.
 
         Once `stop()` is true (or on Ctrl+C) the exchanges are aborted, the
@@ -230,8 +246,10 @@ class Fetcher:
     # -- in a worker thread: network and parsing, no writes ---------------------------
 
     def _download(self, feed: Feed, state: FeedState, send: ItemSink) -> _Download:
-        headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
-                             "application/xml;q=0.9, */*;q=0.8"}  # fmt: skip
+        headers = {
+            "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+            "application/xml;q=0.9, */*;q=0.8"
+        }
         if state.etag:
             headers["If-None-Match"] = state.etag
         if state.last_modified:
@@ -275,8 +293,9 @@ class Fetcher:
             )
         return download
 
-    def _record(self, feed: Feed, item: FeedItem, download: _Download, origin: str,
-                wants_page: bool) -> Incoming | None:  # fmt: skip
+    def _record(
+        self, feed: Feed, item: FeedItem, download: _Download, origin: str, wants_page: bool
+    ) -> Incoming | None:
         assert download.parsed is not None
         blocks = None
         if wants_page:
@@ -288,8 +307,9 @@ class Fetcher:
                 item.title = item.title or page.title
             if problem:
                 kept = "the feed's text is kept" if item.text.strip() else "item left out"
-                download.notices.append(clean_text(f"{item.url}: full text not found "
-                                                   f"({problem}); {kept}"))  # fmt: skip
+                download.notices.append(
+                    clean_text(f"{item.url}: full text not found ({problem}); {kept}")
+                )
         if blocks is None and not item.text.strip():
             return None
         if blocks is not None and not item.summary:
@@ -298,8 +318,13 @@ class Fetcher:
 
     def _full_text(self, feed: Feed, item: FeedItem) -> tuple[Page | None, str]:
         """The item's page, extracted, when it has more text than the feed; else why not."""
-        page = self.client.get(item.url, {"Accept": "text/html,application/xhtml+xml"},
-                               PAGE_BYTES, feed.user_agent, pointed=feed.url)  # fmt: skip
+        page = self.client.get(
+            item.url,
+            {"Accept": "text/html,application/xhtml+xml"},
+            PAGE_BYTES,
+            feed.user_agent,
+            pointed=feed.url,
+        )
         if page.error == STOPPED:
             raise _Stopped
         if page.error:

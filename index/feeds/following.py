@@ -84,8 +84,10 @@ class Following:
             feed_url, parsed = url, self._ask(client, url)
             if isinstance(parsed, list):
                 if not parsed:
-                    raise FeedsError(f"{url}: neither a feed nor a page that names one "
-                                     "(<link rel=\"alternate\">); not added")  # fmt: skip
+                    raise FeedsError(
+                        f"{url}: neither a feed nor a page that names one "
+                        '(<link rel="alternate">); not added'
+                    )
                 found_on, feed_url = url, parsed[0][0]
                 parsed = self._ask(client, feed_url)
                 if isinstance(parsed, list):
@@ -93,8 +95,9 @@ class Following:
         finally:
             if own:
                 client.close()
-        feed = Feed(feed_id_for(parsed.title, feed_url), feed_url, source, parsed.title,
-                    full_text, interval)  # fmt: skip
+        feed = Feed(
+            feed_id_for(parsed.title, feed_url), feed_url, source, parsed.title, full_text, interval
+        )
         added = self.subscriptions.add(feed)
         return AddedFeed(added, parsed.kind, len(parsed.items), found_on)
 
@@ -152,9 +155,15 @@ class Following:
         with stack:
             yield
 
-    def fetch(self, importer: Importer, only: str | None = None, force: bool = False,
-              progress: FetchProgress | None = None, client: PoliteClient | None = None,
-              stop: Callable[[], bool] | None = None) -> FetchReport:  # fmt: skip
+    def fetch(
+        self,
+        importer: Importer,
+        only: str | None = None,
+        force: bool = False,
+        progress: FetchProgress | None = None,
+        client: PoliteClient | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> FetchReport:
         """Fetch the due feeds (or only `only`) into the library through `importer`.
 
         The caller holds `exclusive()` (and the library's import lock). When

@@ -195,18 +195,25 @@ class _Exchange:
 class PoliteClient:
     """One HTTP client for a fetch: shared by its threads, polite to every host."""
 
-    def __init__(self, user_agent: str = USER_AGENT, host_gap: float = HOST_GAP,
-                 deadline: float = DEADLINE,
-                 transport: httpx.BaseTransport | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        user_agent: str = USER_AGENT,
+        host_gap: float = HOST_GAP,
+        deadline: float = DEADLINE,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.user_agent = user_agent
         self.host_gap = host_gap
         self.deadline = deadline
         # No keep-alive: each exchange opens its own connection, so its watchdog has the socket.
         self._client = httpx.Client(
-            timeout=TIMEOUT, follow_redirects=False, transport=transport, trust_env=True,
+            timeout=TIMEOUT,
+            follow_redirects=False,
+            transport=transport,
+            trust_env=True,
             headers={"Accept-Encoding": "gzip, deflate"},
             limits=httpx.Limits(max_keepalive_connections=0),
-        )  # fmt: skip
+        )
         self._aborted = threading.Event()
         self._open: set[_Exchange] = set()
         self.destinations = Destinations()
@@ -217,9 +224,14 @@ class PoliteClient:
         self._waits: dict[str, float] = {}
         """Hosts that answered 429 or 503, until when (monotonic) they are left alone."""
 
-    def get(self, url: str, headers: Mapping[str, str] | None = None,
-            max_bytes: int = FEED_BYTES, user_agent: str = "",
-            pointed: str | None = None) -> Response:  # fmt: skip
+    def get(
+        self,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int = FEED_BYTES,
+        user_agent: str = "",
+        pointed: str | None = None,
+    ) -> Response:
         """GET `url`, following redirects, politely; never raises for the network.
 
         `pointed` is the URL the user gave when `url` came from elsewhere (an
@@ -279,8 +291,9 @@ class PoliteClient:
             response.moved_to = current
         return response
 
-    def _one(self, url: str, headers: Mapping[str, str],
-             max_bytes: int) -> tuple[int, Mapping[str, str], bytes, str | None]:  # fmt: skip
+    def _one(
+        self, url: str, headers: Mapping[str, str], max_bytes: int
+    ) -> tuple[int, Mapping[str, str], bytes, str | None]:
         host = (urlsplit(url).hostname or "").lower()  # checked by `get`
         with self._slots, self._host_lock(host):
             self._wait_turn(host)
@@ -290,8 +303,9 @@ class PoliteClient:
                 with self._table:
                     self._last[host] = time.monotonic()
 
-    def _read(self, url: str, headers: Mapping[str, str],
-              max_bytes: int) -> tuple[int, Mapping[str, str], bytes, str | None]:  # fmt: skip
+    def _read(
+        self, url: str, headers: Mapping[str, str], max_bytes: int
+    ) -> tuple[int, Mapping[str, str], bytes, str | None]:
         exchange = _Exchange(self.deadline)
         with self._table:
             if self._aborted.is_set():
@@ -300,18 +314,29 @@ class PoliteClient:
         exchange.start()
         status, got = 0, {}
         try:
-            with self._client.stream("GET", url, headers=dict(headers),
-                                     extensions={"trace": exchange.trace}) as answer:  # fmt: skip
+            with self._client.stream(
+                "GET", url, headers=dict(headers), extensions={"trace": exchange.trace}
+            ) as answer:
                 status = answer.status_code
                 got = {key.lower(): value for key, value in answer.headers.items()}
                 declared = got.get("content-length", "")
                 if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
                     return status, got, b"", _too_large(max_bytes)
-                layers = [layer.strip().lower() for layer in got.get("content-encoding", "")
-                          .split(",") if layer.strip().lower() not in ("", "identity")]  # fmt: skip
+                layers = [
+                    layer.strip().lower()
+                    for layer in got.get("content-encoding", "").split(",")
+                    if layer.strip().lower() not in ("", "identity")
+                ]
                 if len(layers) > 1:
-                    return status, got, b"", (f"the body is encoded {len(layers)} times over "
-                                              f"({', '.join(layers)}); not read")  # fmt: skip
+                    return (
+                        status,
+                        got,
+                        b"",
+                        (
+                            f"the body is encoded {len(layers)} times over "
+                            f"({', '.join(layers)}); not read"
+                        ),
+                    )
                 if layers and layers[0] not in ("gzip", "x-gzip", "deflate"):
                     return status, got, b"", f"the body is encoded as {layers[0]!r}; not read"
                 body = _Body(layers[0] if layers else "", max_bytes)

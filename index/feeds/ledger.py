@@ -74,8 +74,9 @@ class FeedState:
         self.total_items += new
         self.next_due = now + due_after(interval_minutes)
 
-    def failed(self, now: float, interval_minutes: int, error: str,
-               wait: float | None = None) -> None:  # fmt: skip
+    def failed(
+        self, now: float, interval_minutes: int, error: str, wait: float | None = None
+    ) -> None:
         """A failed fetch: back off, and honour a server's wait (`wait` seconds) on top."""
         self.last_fetch, self.status, self.error = now, "failed", clean_text(error)[:300]
         self.failures += 1
@@ -121,8 +122,11 @@ class Ledger:
                 path.rename(aside)
             except OSError:
                 aside = path
-            ledger = cls(path, notice=f"{path}: cannot be read ({error}); kept as {aside.name}, "
-                                      "feeds start afresh")  # fmt: skip
+            ledger = cls(
+                path,
+                notice=f"{path}: cannot be read ({error}); kept as {aside.name}, "
+                "feeds start afresh",
+            )
         return ledger
 
     def state(self, feed_id: str) -> FeedState:

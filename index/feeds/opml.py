@@ -21,8 +21,9 @@ def read_opml(raw: bytes) -> list[tuple[str, str]]:
     """(xmlUrl, title) of each feed in the OPML document."""
     if len(raw) > MAX_OPML_BYTES:
         raise OpmlError(f"larger than {MAX_OPML_BYTES >> 20} MB")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, recover=False)  # fmt: skip
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as error:
@@ -39,11 +40,17 @@ def read_opml(raw: bytes) -> list[tuple[str, str]]:
 
 
 def write_opml(feeds: list[Feed], title: str = "briefing subscriptions") -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
-             f"  <head><title>{escape(title)}</title></head>", "  <body>"]  # fmt: skip
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        f"  <head><title>{escape(title)}</title></head>",
+        "  <body>",
+    ]
     for feed in feeds:
         name = feed.title or feed.id
-        lines.append(f"    <outline type=\"rss\" text={quoteattr(name)} title={quoteattr(name)} "
-                     f"xmlUrl={quoteattr(feed.url)}/>")  # fmt: skip
+        lines.append(
+            f'    <outline type="rss" text={quoteattr(name)} title={quoteattr(name)} '
+            f"xmlUrl={quoteattr(feed.url)}/>"
+        )
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)

@@ -139,8 +139,15 @@ class Subscriptions:
                 feed_id, number = feed.id, 2
                 while feed_id in ids:
                     feed_id, number = f"{feed.id}-{number}", number + 1
-                new = Feed(feed_id, feed.url, feed.source, feed.title, feed.full_text,
-                           feed.interval, feed.user_agent)  # fmt: skip
+                new = Feed(
+                    feed_id,
+                    feed.url,
+                    feed.source,
+                    feed.title,
+                    feed.full_text,
+                    feed.interval,
+                    feed.user_agent,
+                )
                 ids.add(feed_id)
                 urls[feed.url] = feed_id
                 added.append(new)
@@ -204,7 +211,11 @@ def _feed_from(entry: Any) -> Feed:
     if not isinstance(agent, str) or any(ord(char) < 32 for char in agent):
         raise FeedsError("user_agent: one line of text")
     return Feed(
-        feed_id, url, str(source) if source else None,
+        feed_id,
+        url,
+        str(source) if source else None,
         " ".join(clean_text(str(entry.get("title") or "")).split())[:200],
-        None if full_text == "auto" else full_text, interval, agent.strip(),
-    )  # fmt: skip
+        None if full_text == "auto" else full_text,
+        interval,
+        agent.strip(),
+    )

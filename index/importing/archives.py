@@ -32,14 +32,23 @@ FIELDS = {
     "title": ("headline", "title", "name"),
     "text": ("story_text", "text", "body", "content", "article", "full_text", "description"),
     "url": ("link", "url", "href", "permalink", "canonical_url"),
-    "date": ("date_str", "published", "date", "datetime", "pubdate", "published_at",
-             "created_at", "created", "timestamp"),
+    "date": (
+        "date_str",
+        "published",
+        "date",
+        "datetime",
+        "pubdate",
+        "published_at",
+        "created_at",
+        "created",
+        "timestamp",
+    ),
     "tags": ("topic", "topics", "tags", "keywords", "categories", "category", "section"),
     "source": ("source", "publisher", "site", "outlet"),
     "author": ("author", "authors", "byline", "credits"),
     "language": ("language", "lang"),
     "summary": ("summary", "abstract", "lead"),
-}  # fmt: skip
+}
 LIST_KEYS = ("articles", "items", "data", "records", "entries", "results")
 DUPLICATE = None
 """Yielded for a record that repeats an earlier one of the same file exactly."""
@@ -242,7 +251,9 @@ def record_article(record: object, origin: str, outcome: FileOutcome) -> Incomin
     if isinstance(source, dict):
         source = source.get("name") or source.get("id") or ""
     return make_incoming(
-        str(_first(fields, "title") or ""), blocks, origin,
+        str(_first(fields, "title") or ""),
+        blocks,
+        origin,
         url=str(_first(fields, "url") or ""),
         published=parse_date(_first(fields, "date")),
         tags=_as_list(_first(fields, "tags")),
@@ -250,7 +261,7 @@ def record_article(record: object, origin: str, outcome: FileOutcome) -> Incomin
         credits=_as_list(_first(fields, "author")),
         language=str(_first(fields, "language") or ""),
         summary=str(_first(fields, "summary") or ""),
-    )  # fmt: skip
+    )
 
 
 def _first(fields: dict[str, Any], name: str) -> Any:

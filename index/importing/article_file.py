@@ -45,8 +45,11 @@ def front_matter(
     for name, values in (("credits", incoming.credits), ("tags", incoming.tags)):
         if values:
             front[name] = list(dict.fromkeys(values))
-    for name, finder in (("places", find_places), ("people", find_people),
-                         ("organizations", find_organizations)):  # fmt: skip
+    for name, finder in (
+        ("places", find_places),
+        ("people", find_people),
+        ("organizations", find_organizations),
+    ):
         found = finder(everything)
         if found:
             front[name] = found

@@ -46,30 +46,88 @@ _ROMANISED_SYLLABLE = re.compile(
     r"(?:ng|[nmlrkptgbds])?$"
 )
 TITLES = (
-    "President", "Premier", "Prime Minister", "Minister", "Vice-Minister", "Chairman",
-    "Chairwoman", "Marshal", "General Secretary", "Secretary", "Ambassador", "Comrade",
-    "leader", "Leader", "Chancellor", "King", "Queen", "Senator", "Governor", "Director",
-)  # fmt: skip
+    "President",
+    "Premier",
+    "Prime Minister",
+    "Minister",
+    "Vice-Minister",
+    "Chairman",
+    "Chairwoman",
+    "Marshal",
+    "General Secretary",
+    "Secretary",
+    "Ambassador",
+    "Comrade",
+    "leader",
+    "Leader",
+    "Chancellor",
+    "King",
+    "Queen",
+    "Senator",
+    "Governor",
+    "Director",
+)
 _CAP = r"[A-Z][\w'-]+"
 _TITLED = re.compile(rf"\b(?:{'|'.join(TITLES)}) +({_CAP}(?: {_CAP}){{1,2}})")
 KNOWN_ORGANIZATIONS = (
-    "Workers' Party of Korea", "WPK", "Supreme People's Assembly", "Central Committee",
-    "Political Bureau", "Central Military Commission", "State Affairs Commission",
-    "Korean People's Army", "KPA", "Cabinet", "KCNA", "Korean Central News Agency",
-    "Rodong Sinmun", "United Nations", "UN Security Council", "UN", "IAEA",
-    "Organization and Guidance Department", "Daily NK", "Yonhap",
-)  # fmt: skip
+    "Workers' Party of Korea",
+    "WPK",
+    "Supreme People's Assembly",
+    "Central Committee",
+    "Political Bureau",
+    "Central Military Commission",
+    "State Affairs Commission",
+    "Korean People's Army",
+    "KPA",
+    "Cabinet",
+    "KCNA",
+    "Korean Central News Agency",
+    "Rodong Sinmun",
+    "United Nations",
+    "UN Security Council",
+    "UN",
+    "IAEA",
+    "Organization and Guidance Department",
+    "Daily NK",
+    "Yonhap",
+)
 _KNOWN = re.compile(
     r"\b(?:"
     + "|".join(re.escape(n) for n in sorted(KNOWN_ORGANIZATIONS, key=len, reverse=True))
     + r")\b"
 )
 ORGANIZATION_WORDS = (
-    "Committee", "Commission", "Ministry", "Department", "Party", "Army", "Association",
-    "Union", "Federation", "Agency", "Corporation", "Company", "Enterprise", "Institute",
-    "University", "Bank", "Council", "Assembly", "League", "Office", "Bureau", "Academy",
-    "Complex", "Factory", "Mine", "Works", "Farm", "Organization", "Organisation", "Forces",
-)  # fmt: skip
+    "Committee",
+    "Commission",
+    "Ministry",
+    "Department",
+    "Party",
+    "Army",
+    "Association",
+    "Union",
+    "Federation",
+    "Agency",
+    "Corporation",
+    "Company",
+    "Enterprise",
+    "Institute",
+    "University",
+    "Bank",
+    "Council",
+    "Assembly",
+    "League",
+    "Office",
+    "Bureau",
+    "Academy",
+    "Complex",
+    "Factory",
+    "Mine",
+    "Works",
+    "Farm",
+    "Organization",
+    "Organisation",
+    "Forces",
+)
 _CONNECTORS = r"(?:of|and|for|the|on|'s)"
 _ORGANIZATION = re.compile(
     rf"\b((?:{_CAP} (?:{_CONNECTORS} )*)*?{_CAP} (?:{'|'.join(ORGANIZATION_WORDS)})"

@@ -29,18 +29,29 @@ MAX_DOCUMENT_BYTES = 50 << 20
 """A file read whole (page, text, feed) may be this large; archives are streamed."""
 HEAD_BYTES = 1 << 16
 EXTENSIONS = {
-    ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json", ".jsonl": "jsonl",
-    ".ndjson": "jsonl", ".xml": "feed", ".rss": "feed", ".atom": "feed",
-}  # fmt: skip
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
 BOILERPLATE_LINES = re.compile(
     r"^(?:\d{1,4}|read in korean|read in english|disclaimer\b.*|please send any comments.*|"
     r"views expressed in this .*|©.*|copyright .*|all rights reserved.*|share this.*|"
     r"follow us.*|advertisement)$",
     re.IGNORECASE,
 )
-CREDIT_LINE = re.compile(r"^(?:(?:translated|edited|written|reported|photo(?:graph)?s?) by\b|by\s)",
-                         re.IGNORECASE)  # fmt: skip
+CREDIT_LINE = re.compile(
+    r"^(?:(?:translated|edited|written|reported|photo(?:graph)?s?) by\b|by\s)", re.IGNORECASE
+)
 
 
 def read_file(path: Path, outcome: FileOutcome) -> Iterator[Incoming | None]:
@@ -179,10 +190,18 @@ def _read_markdown(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
     article = loaded.article
     blocks = [(block.kind, block.text) for block in parse_body(article.body).blocks]
     yield (
-        Incoming(article.title, blocks, str(outcome.path), url=article.url,
-                 published=article.published, tags=list(article.tags), source=article.source,
-                 language=article.language, markdown=text)
-    )  # fmt: skip
+        Incoming(
+            article.title,
+            blocks,
+            str(outcome.path),
+            url=article.url,
+            published=article.published,
+            tags=list(article.tags),
+            source=article.source,
+            language=article.language,
+            markdown=text,
+        )
+    )
 
 
 def _read_text(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
@@ -237,11 +256,18 @@ def _read_html(text: str, outcome: FileOutcome) -> Iterator[Incoming]:
         outcome.error = "no article text found in the page"
         return
     yield (
-        make_incoming(page.title, page.blocks, str(outcome.path), url=page.url,
-                      published=parse_date(page.date), tags=page.keywords,
-                      credits=[page.author] if page.author else [],
-                      language=page.language.split("-")[0].lower(), source_name=page.site)
-    )  # fmt: skip
+        make_incoming(
+            page.title,
+            page.blocks,
+            str(outcome.path),
+            url=page.url,
+            published=parse_date(page.date),
+            tags=page.keywords,
+            credits=[page.author] if page.author else [],
+            language=page.language.split("-")[0].lower(),
+            source_name=page.site,
+        )
+    )
 
 
 def _read_feed(text: str, outcome: FileOutcome) -> Iterator[Incoming]:

@@ -187,8 +187,15 @@ def canonical_url(url: str) -> str:
         sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMETERS.match(k))
     )
     path = parts.path.rstrip("/") or "/"
-    return urlunsplit(("https" if parts.scheme in ("http", "https") else parts.scheme,
-                       host + port, path, query, ""))  # fmt: skip
+    return urlunsplit(
+        (
+            "https" if parts.scheme in ("http", "https") else parts.scheme,
+            host + port,
+            path,
+            query,
+            "",
+        )
+    )
 
 
 def url_host(url: str) -> str:

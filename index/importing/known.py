@@ -109,8 +109,15 @@ class KnownArticles:
                 stat = os.stat(written)
             except OSError:
                 return
-            self._entries[str(written)] = [stat.st_mtime_ns, stat.st_size, article_id, url_hex,
-                                           text_hex, source, story]  # fmt: skip
+            self._entries[str(written)] = [
+                stat.st_mtime_ns,
+                stat.st_size,
+                article_id,
+                url_hex,
+                text_hex,
+                source,
+                story,
+            ]
             self._dirty = True
 
     def save(self) -> None:
@@ -174,8 +181,15 @@ class KnownArticles:
         if key not in self._signatures:
             self._signatures[key] = signature(shingles(text))
             self._signatures_dirty = True
-        return [mtime_ns, size, article.id, text_key(url_key) if url_key else "", key,
-                article.source, article.same_as]  # fmt: skip
+        return [
+            mtime_ns,
+            size,
+            article.id,
+            text_key(url_key) if url_key else "",
+            key,
+            article.source,
+            article.same_as,
+        ]
 
     def _read_cache(self) -> dict[str, list[object]]:
         if self._cache is None:

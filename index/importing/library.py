@@ -156,11 +156,19 @@ class Importer:
             if progress is None or (not force and now - last < PROGRESS_EVERY):
                 return
             last = now
-            progress(ImportStatus(
-                done, len(files), clean_text(name), outcome.records if outcome else 0,
-                outcome.bytes_read if outcome else 0, outcome.size if outcome else 0,
-                len(report.imported), report.duplicates, now - started,
-            ))  # fmt: skip
+            progress(
+                ImportStatus(
+                    done,
+                    len(files),
+                    clean_text(name),
+                    outcome.records if outcome else 0,
+                    outcome.bytes_read if outcome else 0,
+                    outcome.size if outcome else 0,
+                    len(report.imported),
+                    report.duplicates,
+                    now - started,
+                )
+            )
 
         for done, path in enumerate(files):
             tell(done, path.name, None, force=True)
@@ -218,8 +226,9 @@ class Importer:
 
     def _add(self, incoming: Incoming, report: ImportReport) -> None:
         if incoming.markdown is None and not incoming.blocks:
-            report.fail(incoming.origin, "no text left once control characters and markup "
-                        "are removed")  # fmt: skip
+            report.fail(
+                incoming.origin, "no text left once control characters and markup are removed"
+            )
             return
         if incoming.markdown is not None:
             existing = self.known.find(incoming.url, incoming.text)
@@ -292,8 +301,10 @@ class Importer:
             report.fail(incoming.origin, f"id {article_id!r} is already in use")
             return
         if len(incoming.text) > MAX_ARTICLE_CHARS:
-            reason = (f"its text is larger than {MAX_ARTICLE_CHARS:,} characters; split it, or "
-                      "import it as plain text to have it cut")  # fmt: skip
+            reason = (
+                f"its text is larger than {MAX_ARTICLE_CHARS:,} characters; split it, or "
+                "import it as plain text to have it cut"
+            )
             report.fail(incoming.origin, reason)
             return
         self.sources.note(str(front.get("source", "")))
@@ -362,8 +373,10 @@ class Importer:
             kept.append((kind, text if len(text) <= room else text[:room].rsplit(" ", 1)[0]))
             used += len(text) + 2
         incoming.blocks = kept
-        note = (f"its text of {total:,} characters is cut to the first {MAX_ARTICLE_CHARS:,} "
-                "(the most an article holds)")  # fmt: skip
+        note = (
+            f"its text of {total:,} characters is cut to the first {MAX_ARTICLE_CHARS:,} "
+            "(the most an article holds)"
+        )
         report.notices.append((clean_text(incoming.origin), note))
 
     def _new_id(self, source_id: str, incoming: Incoming) -> str:

@@ -71,8 +71,7 @@ def signature(found: set[Shingle]) -> np.ndarray:
     global _PERMUTATIONS
     if _PERMUTATIONS is None:  # the same for every signature: drawn once
         _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32,
-                      permutations=_PERMUTATIONS)  # fmt: skip
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, permutations=_PERMUTATIONS)
     if found:
         minhash.update_batch([" ".join(shingle).encode() for shingle in found])
     return minhash.hashvalues.astype(np.uint32)

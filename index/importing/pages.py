@@ -50,9 +50,13 @@ def extract(html: str, url: str = "") -> Page:
     """The page's main text blocks and metadata; no blocks when it has no article text."""
     try:
         document = trafilatura.bare_extraction(
-            html, url=url or None, with_metadata=True, include_comments=False,
-            include_tables=True, deduplicate=False,
-        )  # fmt: skip
+            html,
+            url=url or None,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+        )
     except (ValueError, TypeError, etree.LxmlError) as error:  # a page lxml cannot parse
         log.info("no text extracted from %s: %s", url or "a page", error)
         return Page()
@@ -138,8 +142,9 @@ def _element_blocks(element: Any) -> list[tuple[str, str]]:
         items = (_text(item) for item in element.iter("item"))
         return [("paragraph", item) for item in items if item]
     if tag == "table":
-        rows = (" · ".join(c for c in map(_text, row.iter("cell")) if c)
-                for row in element.iter("row"))  # fmt: skip
+        rows = (
+            " · ".join(c for c in map(_text, row.iter("cell")) if c) for row in element.iter("row")
+        )
         return [("paragraph", row) for row in rows if row]
     text = "" if tag == "graphic" else _text(element)
     return [("heading" if tag == "head" else "paragraph", text)] if text else []

@@ -121,13 +121,20 @@ class SourceFinder:
             if source.id in known:
                 continue
             existing.append(
-                {"id": source.id, "name": source.name, "kind": source.kind,
-                 "languages": [], "homepage": source.homepage, "grade": "unrated",
-                 "rationale": source.rationale}
-            )  # fmt: skip
+                {
+                    "id": source.id,
+                    "name": source.name,
+                    "kind": source.kind,
+                    "languages": [],
+                    "homepage": source.homepage,
+                    "grade": "unrated",
+                    "rationale": source.rationale,
+                }
+            )
             added.append(source.id)
-        text = yaml.dump(existing, Dumper=yaml.CSafeDumper, sort_keys=False,
-                         allow_unicode=True, width=100)  # fmt: skip
+        text = yaml.dump(
+            existing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100
+        )
         atomic_write_text(path, HEADER + text)
         return added, None
 

@@ -67,8 +67,7 @@ def parse_feed(raw: bytes | str) -> ParsedFeed:
     head = raw[:256].lstrip()
     if (head[:1] == b"{") if isinstance(head, bytes) else head.startswith("{"):
         return _parse_json_feed(raw)
-    parsed = feedparser.parse(cap_short_fields(raw), sanitize_html=True,
-                              resolve_relative_uris=True)  # fmt: skip
+    parsed = feedparser.parse(cap_short_fields(raw), sanitize_html=True, resolve_relative_uris=True)
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         if reason is not None:
@@ -93,15 +92,17 @@ def parse_feed(raw: bytes | str) -> ParsedFeed:
         summary = html_to_text(summary_html) if content and summary_html else ""
         date = entry.get("published_parsed") or entry.get("updated_parsed")
         authors = [str(a.get("name", "")) for a in entry.get("authors", []) if a.get("name")]
-        feed.items.append(FeedItem(
-            title=_one_line(str(entry.get("title", ""))),
-            url=str(entry.get("link", "")),
-            text=text,
-            summary=summary if summary != text else "",
-            published=_struct_date(date),
-            tags=[str(tag.get("term", "")) for tag in entry.get("tags", []) if tag.get("term")],
-            authors=authors or ([str(entry["author"])] if entry.get("author") else []),
-        ))  # fmt: skip
+        feed.items.append(
+            FeedItem(
+                title=_one_line(str(entry.get("title", ""))),
+                url=str(entry.get("link", "")),
+                text=text,
+                summary=summary if summary != text else "",
+                published=_struct_date(date),
+                tags=[str(tag.get("term", "")) for tag in entry.get("tags", []) if tag.get("term")],
+                authors=authors or ([str(entry["author"])] if entry.get("author") else []),
+            )
+        )
     if parsed.bozo and not any(item.text.strip() or item.url for item in feed.items):
         reason = _one_line(str(getattr(parsed, "bozo_exception", "")))
         return ParsedFeed(error=f"not a readable RSS or Atom feed: {reason}")
@@ -143,17 +144,29 @@ def _cut(text: bytes) -> bytes:
     return kept
 
 
-def item_incoming(item: FeedItem, feed: ParsedFeed, origin: str,
-                  blocks: list[tuple[str, str]] | None = None,
-                  source: str | None = None) -> Incoming:  # fmt: skip
+def item_incoming(
+    item: FeedItem,
+    feed: ParsedFeed,
+    origin: str,
+    blocks: list[tuple[str, str]] | None = None,
+    source: str | None = None,
+) -> Incoming:
     """The article an item becomes: its own text, or `blocks` (the page's full text)."""
     if blocks is None:
         blocks = [("paragraph", paragraph) for paragraph in item.text.split("\n\n")]
     return make_incoming(
-        item.title, blocks, origin, url=item.url, published=parse_date(item.published),
-        tags=item.tags, credits=item.authors, language=feed.language,
-        source_name=feed.title, source=source, summary=item.summary[:MAX_SUMMARY],
-    )  # fmt: skip
+        item.title,
+        blocks,
+        origin,
+        url=item.url,
+        published=parse_date(item.published),
+        tags=item.tags,
+        credits=item.authors,
+        language=feed.language,
+        source_name=feed.title,
+        source=source,
+        summary=item.summary[:MAX_SUMMARY],
+    )
 
 
 def _parse_json_feed(raw: bytes | str) -> ParsedFeed:
@@ -185,16 +198,22 @@ def _parse_json_feed(raw: bytes | str) -> ParsedFeed:
         authors = authors if isinstance(authors, list) else []
         tags = entry.get("tags")
         tags = tags if isinstance(tags, list) else []
-        feed.items.append(FeedItem(
-            title=_one_line(_string(entry.get("title"))),
-            url=_string(entry.get("url") or entry.get("external_url")),
-            text=text,
-            summary=summary if summary != text else "",
-            published=_string(entry.get("date_published") or entry.get("date_modified")) or None,
-            tags=[_string(tag) for tag in tags if _string(tag)],
-            authors=[_string(a.get("name")) for a in authors
-                     if isinstance(a, dict) and _string(a.get("name"))],
-        ))  # fmt: skip
+        feed.items.append(
+            FeedItem(
+                title=_one_line(_string(entry.get("title"))),
+                url=_string(entry.get("url") or entry.get("external_url")),
+                text=text,
+                summary=summary if summary != text else "",
+                published=_string(entry.get("date_published") or entry.get("date_modified"))
+                or None,
+                tags=[_string(tag) for tag in tags if _string(tag)],
+                authors=[
+                    _string(a.get("name"))
+                    for a in authors
+                    if isinstance(a, dict) and _string(a.get("name"))
+                ],
+            )
+        )
     return feed
 
 

@@ -108,8 +108,11 @@ def _fuzzy(target: TextTarget, text: str) -> tuple[int, int] | None:
     for centre in _candidate_starts(target, text):
         low = max(0, centre - slack)
         window = text[low : min(len(text), centre + len(exact) + slack)]
-        blocks = [b for b in SequenceMatcher(None, exact, window, autojunk=False)
-                  .get_matching_blocks() if b.size]  # fmt: skip
+        blocks = [
+            b
+            for b in SequenceMatcher(None, exact, window, autojunk=False).get_matching_blocks()
+            if b.size
+        ]
         if not blocks:
             continue
         first, last = blocks[0], blocks[-1]

@@ -57,14 +57,28 @@ class Curation:
         if grade not in GRADES:
             raise CurationError(f"grade {grade!r}: use one of {', '.join(GRADES)}")
         rationale = " ".join(clean_text(rationale).split())
-        entry = {"id": source.id, "name": source.name, "kind": source.kind,
-                 "languages": list(source.languages), "homepage": source.homepage,
-                 "grade": grade, "rationale": rationale}  # fmt: skip
+        entry = {
+            "id": source.id,
+            "name": source.name,
+            "kind": source.kind,
+            "languages": list(source.languages),
+            "homepage": source.homepage,
+            "grade": grade,
+            "rationale": rationale,
+        }
         if source.short:
             entry["short"] = source.short
         self._change_list(SOURCES_FILE, source.id, lambda old: {**entry, **_kept(old, entry)})
-        return Source(source.id, source.name, source.kind, source.languages, source.homepage,
-                      grade, rationale, source.short)  # fmt: skip
+        return Source(
+            source.id,
+            source.name,
+            source.kind,
+            source.languages,
+            source.homepage,
+            grade,
+            rationale,
+            source.short,
+        )
 
     def save_theme(self, theme_id: str, name: str, query: str, description: str = "") -> Theme:
         """Define a theme, or redefine one (a bundled one is overridden, not changed)."""
@@ -76,8 +90,7 @@ class Curation:
         if not name or not query:
             raise CurationError("a theme needs a name and a query")
         description = " ".join(clean_text(description).split())
-        entry = {"id": theme_id, "name": name, "description": description,
-                 "query": query}  # fmt: skip
+        entry = {"id": theme_id, "name": name, "description": description, "query": query}
         self._change_list(THEMES_FILE, theme_id, lambda old: {**entry, **_kept(old, entry)})
         return Theme(theme_id, name, entry["description"], query)
 

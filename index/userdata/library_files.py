@@ -53,7 +53,8 @@ class LibraryFiles:
         """Apply `apply` to the file's data under its lock and write the result; return it."""
         with file_lock(self.library / LOCKS / f"{name}.lock"):
             data = apply(self.read(name, kind))
-            text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False,
-                             allow_unicode=True, width=100)  # fmt: skip
+            text = yaml.dump(
+                data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100
+            )
             atomic_write_text(self.library / name, header + text)
             return data

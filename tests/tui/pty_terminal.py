@@ -29,12 +29,21 @@ class Terminal:
     def __init__(self, data: Path, *args: str, columns: int = 120, lines: int = 40) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-        env = {**os.environ, "BRIEFING_DATA": str(data), "TERM": "xterm-256color",
-               "COLUMNS": str(columns), "LINES": str(lines)}  # fmt: skip
+        env = {
+            **os.environ,
+            "BRIEFING_DATA": str(data),
+            "TERM": "xterm-256color",
+            "COLUMNS": str(columns),
+            "LINES": str(lines),
+        }
         self.process = subprocess.Popen(
             [*BRIEFING, *args],
-            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=data.parent,
-        )  # fmt: skip
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=data.parent,
+        )
         os.close(slave)
         self.output = bytearray()
         """Everything the app wrote (a bytearray: appending to bytes copies it all each time)."""

@@ -246,8 +246,12 @@ async def test_e_exports_under_every_filter_on_screen(
     """Year, place and unread-only set in the panes: the export holds only those articles."""
     pilot, app = running_app, running_app.app
     workspace = main_screen(pilot).workspace
-    for article_id in ("pyongyang-housing", "pyongyang-korean", "sinuiju-greenhouse",
-                       "chinese-investors-mine"):  # fmt: skip
+    for article_id in (
+        "pyongyang-housing",
+        "pyongyang-korean",
+        "sinuiju-greenhouse",
+        "chinese-investors-mine",
+    ):
         article = workspace.article(article_id)
         assert article is not None
         workspace.annotate(article, None, f"note on {article_id}", ())
@@ -344,8 +348,9 @@ async def test_a_read_only_session_says_so_and_refuses_notes(
         await settle(pilot, 1)
         assert not isinstance(app.screen, AnnotationEditor)
         messages = notifications(pilot)
-        assert any(m.startswith("Read-only session:") and "Nothing will be saved" in m
-                   for m in messages)  # fmt: skip
+        assert any(
+            m.startswith("Read-only session:") and "Nothing will be saved" in m for m in messages
+        )
         assert any("is read-only" in m and "Read-only session" in m for m in messages[1:])
     workspace.close()
     assert not data_paths.state_file.exists()

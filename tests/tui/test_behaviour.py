@@ -137,8 +137,13 @@ async def test_broken_content_file_is_a_notification(
 async def test_every_pane_is_reachable_at_80_by_24(make_app: AppFactory) -> None:
     async with started(make_app(), (80, 24)) as pilot:
         screen = main_screen(pilot)
-        for key, pane in [("1", "sources"), ("2", "themes"), ("3", "articles"), ("4", "reader"),
-                          ("5", "notes")]:  # fmt: skip
+        for key, pane in [
+            ("1", "sources"),
+            ("2", "themes"),
+            ("3", "articles"),
+            ("4", "reader"),
+            ("5", "notes"),
+        ]:
             await pilot.press(key)
             await settle(pilot, 1)
             widget = screen.query_one(f"#{pane}")
@@ -163,8 +168,13 @@ async def test_markup_in_a_bad_query_shows_literally(running_app: Pilot[None]) -
 async def test_palette_finds_articles_whose_titles_hold_markup(
     make_app: AppFactory, corpus_dir: Path
 ) -> None:
-    write_article(corpus_dir, "boom.md", HOSTILE.replace("hostile", "boom").replace(
-        'title: "[bold]x', 'title: "[/] housing boom [draft] [bold]x'))  # fmt: skip
+    write_article(
+        corpus_dir,
+        "boom.md",
+        HOSTILE.replace("hostile", "boom").replace(
+            'title: "[bold]x', 'title: "[/] housing boom [draft] [bold]x'
+        ),
+    )
     async with started(make_app()) as pilot:
         await pilot.press("ctrl+p", *"boom")
         await pilot.pause(0.5)
@@ -190,7 +200,8 @@ async def test_a_late_page_never_duplicates_rows(running_app: Pilot[None]) -> No
     pilot = running_app
     articles = main_screen(pilot).query_one("#articles", ArticleList)
     hits = list(articles.hits)
-    articles.show(hits[:3], 6, read=frozenset(), sources={}, marks={}, with_snippets=False,
-                  append=True)  # fmt: skip
+    articles.show(
+        hits[:3], 6, read=frozenset(), sources={}, marks={}, with_snippets=False, append=True
+    )
     await settle(pilot)
     assert [hit.id for hit in articles.hits] == [hit.id for hit in hits]

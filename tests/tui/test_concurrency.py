@@ -30,12 +30,20 @@ def test_two_apps_and_an_import_at_once_lose_nothing(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CORPUS, content)
     archive = tmp_path / "archive.json"
-    archive.write_text(json.dumps([
-        {"headline": f"Dispatch {n}", "link": f"http://kcna.kp/item/{n}", "topic": "Economy",
-         "date": 1704067200000 + n * 3_600_000,
-         "story_text": f"Dispatch number {n} on the xylophone works in Sinuiju. " * 20}
-        for n in range(RECORDS)
-    ]))  # fmt: skip
+    archive.write_text(
+        json.dumps(
+            [
+                {
+                    "headline": f"Dispatch {n}",
+                    "link": f"http://kcna.kp/item/{n}",
+                    "topic": "Economy",
+                    "date": 1704067200000 + n * 3_600_000,
+                    "story_text": f"Dispatch number {n} on the xylophone works in Sinuiju. " * 20,
+                }
+                for n in range(RECORDS)
+            ]
+        )
+    )
     data = DataPaths(tmp_path / "data")
     where = ["--content", str(content), "--data", str(data.root)]
 
@@ -43,8 +51,11 @@ def test_two_apps_and_an_import_at_once_lose_nothing(tmp_path: Path) -> None:
     second = Terminal(data.root, *where)
     importing = subprocess.Popen(
         [*BRIEFING, "import", str(archive), "--source", "kcna", "--json", *where],
-        cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out, err = importing.communicate(timeout=240)
         assert importing.returncode == 0, err

@@ -59,22 +59,32 @@ async def test_fetching_while_reading_moves_nothing_and_marks_what_is_new(
         highlighted = listing.highlighted_id
         scroll = reader.scroll_y
         await pilot.press("f")
-        await wait_until(pilot, lambda: "fetching" in status_text(pilot) or any(
-            "new article" in n for n in notifications(pilot)))  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: (
+                "fetching" in status_text(pilot)
+                or any("new article" in n for n in notifications(pilot))
+            ),
+        )
         await wait_until(pilot, lambda: len(listed_ids(pilot)) == 9, tries=200)
         await settle(pilot)
         assert any(n.startswith("3 new articles from 1 feed") for n in notifications(pilot))
         assert screen.open_article is not None and screen.open_article.id == "pyongyang-housing"
         assert reader.scroll_y == scroll and listing.highlighted_id == highlighted
-        new_rows = [article_row(pilot, i).plain for i, article_id in enumerate(listed_ids(pilot))
-                    if article_id.startswith("test-news")]  # fmt: skip
+        new_rows = [
+            article_row(pilot, i).plain
+            for i, article_id in enumerate(listed_ids(pilot))
+            if article_id.startswith("test-news")
+        ]
         assert len(new_rows) == 3 and all(" · new" in row for row in new_rows)
         sources = screen.query_one(SourcesPane)
         row = next(o for o in sources.options if o.id == "test-news")
         assert "+3 ?" in plain(row.prompt)  # three new, of an unrated source
         await pilot.press("3", "home", "enter")  # reading one: one fewer new
-        await wait_until(pilot, lambda: "+2 ?" in plain(
-            next(o for o in sources.options if o.id == "test-news").prompt))  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: "+2 ?" in plain(next(o for o in sources.options if o.id == "test-news").prompt),
+        )
 
 
 async def test_a_failing_feed_is_listed_not_thrown(
@@ -84,8 +94,10 @@ async def test_a_failing_feed_is_listed_not_thrown(
     follow(data_paths, corpus_dir, feed_server.url("/rss.xml"))
     async with started(make_app()) as pilot:
         await pilot.press("f")
-        await wait_until(pilot, lambda: any("HTTP 500" in n for n in notifications(pilot)),
-                         tries=200)  # fmt: skip
-        assert any(n.startswith("0 new articles from 1 feed · 1 failed")
-                   for n in notifications(pilot))  # fmt: skip
+        await wait_until(
+            pilot, lambda: any("HTTP 500" in n for n in notifications(pilot)), tries=200
+        )
+        assert any(
+            n.startswith("0 new articles from 1 feed · 1 failed") for n in notifications(pilot)
+        )
         assert "test-news: HTTP 500" in "\n".join(notifications(pilot))

@@ -37,10 +37,17 @@ TITLE = r'"Hostile [/x] [@click=app.quit]QUIT[/] \e]52;c;dGl0bGU=\a\x9b2J title\
 TAGS = r'["[red]TAGMARK", "\e]8;;https://evil.example/\aTAGLINK"]'
 NOTE = "[@click=app.quit]NOTECLICK[/] \x1b]52;c;bm90ZQ==\x07 note end\\"
 FORBIDDEN = [
-    b"]52;", b"]8;;https://evil", b"\x1b[3J", b"\x1b[7;7H",
-    "\x9b".encode(), "\x9d".encode(), "\x9c".encode(),
-    "\u202e".encode(), "\u2066".encode(), "\u200b".encode(),
-]  # fmt: skip
+    b"]52;",
+    b"]8;;https://evil",
+    b"\x1b[3J",
+    b"\x1b[7;7H",
+    "\x9b".encode(),
+    "\x9d".encode(),
+    "\x9c".encode(),
+    "\u202e".encode(),
+    "\u2066".encode(),
+    "\u200b".encode(),
+]
 
 
 def article(article_id: str, title: str, body: str, tags: str = "[]") -> str:
@@ -77,9 +84,17 @@ def test_no_escape_reaches_the_terminal_and_markup_shows_as_text(hostile: Termin
     hostile.send("5")  # the Notes pane, with the hostile note
     assert hostile.read_until("NOTECLICK", timeout=10), hostile.text
     screen = hostile.text
-    literals = ["[bold]BOLD[/bold]", "[@click=app.quit]CLICKME[/]", "[/x]", "#[b]x #z",
-                "[link=https://evil.example/]LNK[/link]", "[@click=app.quit]QUIT[/]",
-                "[@click=app.quit]NOTECLICK[/]", "title\\", "note end\\"]  # fmt: skip
+    literals = [
+        "[bold]BOLD[/bold]",
+        "[@click=app.quit]CLICKME[/]",
+        "[/x]",
+        "#[b]x #z",
+        "[link=https://evil.example/]LNK[/link]",
+        "[@click=app.quit]QUIT[/]",
+        "[@click=app.quit]NOTECLICK[/]",
+        "title\\",
+        "note end\\",
+    ]
     for literal in literals:
         assert literal in screen, literal
     assert "OSC8C1RTLISOZW" in screen  # the text kept, the controls gone
@@ -133,8 +148,14 @@ def test_every_key_is_answered_with_a_huge_article_open(
 
 DOOR_PAYLOAD = "\x1b]52;c;ZG9vcg==\x07\x1b[2J\x9b2J\u202eRTL"
 """What each door is fed: OSC 52 (clipboard), CSI 2J, C1 CSI 2J, a bidi override."""
-DOOR_FORBIDDEN = [b"]52;", b"ZG9vcg==", "\x9b".encode(), "\u202e".encode(), "\u2066".encode(),
-                  "\u200b".encode()]  # fmt: skip
+DOOR_FORBIDDEN = [
+    b"]52;",
+    b"ZG9vcg==",
+    "\x9b".encode(),
+    "\u202e".encode(),
+    "\u2066".encode(),
+    "\u200b".encode(),
+]
 REFERENCES = "Body &#x202E;RTL &#x2066;ISO &#x200B;ZW &#x9b;2J end."
 """Numeric character references: Markdown decodes them after the sanitiser first ran."""
 
@@ -158,7 +179,9 @@ def doors(tmp_path: Path) -> tuple[Path, Path]:
     hostile_name = notes / f"gone{DOOR_PAYLOAD}.yaml"
     hostile_name.write_text(
         "annotations:\n- id: a1\n  note: on an article that is gone\n  tags: []\n"
-        "  created: '2024-01-01T00:00:00+00:00'\n", encoding="utf-8")  # fmt: skip
+        "  created: '2024-01-01T00:00:00+00:00'\n",
+        encoding="utf-8",
+    )
     return content, data
 
 

@@ -77,8 +77,13 @@ async def test_typing_in_the_search_box_never_triggers_keys(running_app: Pilot[N
 
 async def test_number_keys_and_tab_cycle_focus(running_app: Pilot[None]) -> None:
     pilot = running_app
-    for key, pane in [("1", "sources"), ("2", "themes"), ("3", "articles"), ("4", "reader"),
-                      ("5", "notes")]:  # fmt: skip
+    for key, pane in [
+        ("1", "sources"),
+        ("2", "themes"),
+        ("3", "articles"),
+        ("4", "reader"),
+        ("5", "notes"),
+    ]:
         await pilot.press(key)
         await settle(pilot, 1)
         assert focused_pane(pilot) == pane

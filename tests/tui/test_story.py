@@ -57,7 +57,9 @@ async def test_a_story_shows_its_sources_side_by_side_and_opens_one_to_annotate(
         columns = list(screen.query(StoryColumn))
         assert [c.display for c in columns] == [True, True]  # side by side at 120 columns
         assert [c.border_title for c in columns] == [
-            "State Wire (D) · 2026-11-19", "Test News (C) · 2026-11-20"]  # fmt: skip
+            "State Wire (D) · 2026-11-19",
+            "Test News (C) · 2026-11-20",
+        ]
         assert pilot.app.focused is columns[0]
         await pilot.press("right_square_bracket", "enter")
         await settle(pilot)
@@ -88,8 +90,9 @@ async def test_an_article_without_a_story_says_so(make_app: AppFactory, tmp_path
     async with started(make_app(stories_content(tmp_path))) as pilot:
         await search_and_open(pilot, "Kilju", "news-rail-repairs")
         await pilot.press("S")
-        await wait_until(pilot, lambda: any("not part of a story" in n
-                                            for n in notifications(pilot)), tries=200)  # fmt: skip
+        await wait_until(
+            pilot, lambda: any("not part of a story" in n for n in notifications(pilot)), tries=200
+        )
         assert not isinstance(pilot.app.screen, StoryScreen)
 
 
@@ -107,7 +110,8 @@ async def test_the_timeline_draws_the_results_and_filters_by_a_period(
         chart = str(screen.query_one("#timeline-chart").render())
         assert "State Wire" in chart and "Test News" in chart and "2026-11-23" in chart
         assert str(screen.query_one("#timeline-period").render()).startswith(
-            "2026-11-25 – 2026-11-25: 1 (Test News 1)")  # fmt: skip
+            "2026-11-25 – 2026-11-25: 1 (Test News 1)"
+        )
         await pilot.press("left", "left", "enter")  # back to the 23rd: the fair opens
         await settle(pilot)
         main = main_screen(pilot)

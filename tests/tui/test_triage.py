@@ -48,8 +48,9 @@ def pane_text(pilot: Pilot[None], pane: type[SourcesPane | ThemesPane | WhenWher
     return console.export_text()
 
 
-def highlight(pilot: Pilot[None], pane: type[SourcesPane | ThemesPane | WhenWherePane],
-              option_id: str) -> None:  # fmt: skip
+def highlight(
+    pilot: Pilot[None], pane: type[SourcesPane | ThemesPane | WhenWherePane], option_id: str
+) -> None:
     widget = main_screen(pilot).query_one(pane)
     widget.highlighted = widget.get_option_index(option_id)
 
@@ -81,8 +82,9 @@ async def test_grading_a_source_from_the_sources_pane(
         await pilot.press("e")
         await pilot.press("backspace", *"e", "tab", "ctrl+u", *"State media, unverifiable", "enter")
         await settle(pilot)
-        kcna_row = next(line for line in pane_text(pilot, SourcesPane).splitlines()
-                        if "KCNA" in line)  # fmt: skip
+        kcna_row = next(
+            line for line in pane_text(pilot, SourcesPane).splitlines() if "KCNA" in line
+        )
         assert " E " in f"{kcna_row} "
     entry = next(e for e in library_yaml(data_paths, "sources.yaml") if e["id"] == "kcna")
     assert entry["grade"] == "E"
@@ -100,8 +102,14 @@ async def test_saving_the_query_as_a_theme_and_editing_it(
         await settle(pilot)
         assert "Food supply" in pane_text(pilot, ThemesPane)
         themes = library_yaml(data_paths, "themes.yaml")
-        assert themes == [{"id": "food-supply", "name": "Food supply", "description": "",
-                           "query": "greenhouse OR mine"}]  # fmt: skip
+        assert themes == [
+            {
+                "id": "food-supply",
+                "name": "Food supply",
+                "description": "",
+                "query": "greenhouse OR mine",
+            }
+        ]
         await pilot.press("x")
         await settle(pilot)
         highlight(pilot, ThemesPane, "food-supply")

@@ -95,6 +95,7 @@ def listing(root: Path) -> dict[str, int]:
     return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*")}
 
 
+@pytest.mark.slow  # three briefing processes; the workspace's side is checked in-process below
 def test_a_read_only_data_dir_gives_a_read_only_session(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CORPUS, content)
@@ -127,8 +128,9 @@ def test_a_read_only_workspace_refuses_changes_with_its_reason(
 ) -> None:
     Workspace([corpus_dir], data_paths).sync()
     monkeypatch.setattr("index.workspace.write_problem", lambda root: f"{root} is on a CD-ROM")
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     abandoned = Path(tempfile.gettempdir()) / f"{SESSION_PREFIX}{dead}-x"
     (abandoned / "index").mkdir(parents=True, exist_ok=True)  # left by a killed session
     workspace = Workspace([corpus_dir], data_paths)

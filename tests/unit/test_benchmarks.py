@@ -13,20 +13,48 @@ pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).parents[2]
 KEYS = {
-    "build_articles_per_s", "fts5_build_articles_per_s", "update_one_ms", "add_hundred_ms",
-    "search_p50_ms", "search_p95_ms", "fts5_search_p95_ms", "startup_s", "peak_rss_mb",
-    "tantivy_search_p95_ms", "typing_p50_ms", "typing_p95_ms", "last_key_p95_ms",
-    "session_peak_rss_mb", "build_peak_rss_mb", "sync_nochange_ms", "note_findable_ms",
-    "import_first_s", "import_thousand_s", "stage_search_p50_ms", "stage_paint_p50_ms",
-}  # fmt: skip
+    "build_articles_per_s",
+    "fts5_build_articles_per_s",
+    "update_one_ms",
+    "add_hundred_ms",
+    "search_p50_ms",
+    "search_p95_ms",
+    "fts5_search_p95_ms",
+    "startup_s",
+    "peak_rss_mb",
+    "tantivy_search_p95_ms",
+    "typing_p50_ms",
+    "typing_p95_ms",
+    "last_key_p95_ms",
+    "session_peak_rss_mb",
+    "build_peak_rss_mb",
+    "sync_nochange_ms",
+    "note_findable_ms",
+    "import_first_s",
+    "import_thousand_s",
+    "stage_search_p50_ms",
+    "stage_paint_p50_ms",
+}
 
 
 def test_benchmark_harness_runs_at_small_scale(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--sizes", "200", "--work", str(tmp_path / "w"),
-         "--out", str(tmp_path / "out")],
-        check=True, cwd=PROJECT, capture_output=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--sizes",
+            "200",
+            "--work",
+            str(tmp_path / "w"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        check=True,
+        cwd=PROJECT,
+        capture_output=True,
+        timeout=600,
+    )
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     measured = results["sizes"]["200"]
     assert set(measured) >= KEYS

@@ -67,8 +67,17 @@ def test_search_options_filter_and_suggest(
     capsys: pytest.CaptureFixture[str], corpus_dir: Path, tmp_path: Path
 ) -> None:
     base = ("--content", str(corpus_dir), "--data", str(tmp_path))
-    _, out, _ = run(capsys, *base, "search", "Pyongyang", "--source", "kcna", "--theme",
-                    "pyongyang-focus", "--json")  # fmt: skip
+    _, out, _ = run(
+        capsys,
+        *base,
+        "search",
+        "Pyongyang",
+        "--source",
+        "kcna",
+        "--theme",
+        "pyongyang-focus",
+        "--json",
+    )
     assert [h["id"] for h in json.loads(out)["hits"]] == ["pyongyang-housing"]
     _, out, _ = run(capsys, *base, "search", "greenhuse")
     assert "Nothing matches “greenhuse”; showing results for “greenhouse”" in out
@@ -162,40 +171,94 @@ def test_installed_wheel_works_from_any_directory(tmp_path: Path) -> None:
     """Build the wheel, install it alone into a folder, and search from another directory."""
     # Built from a copy without build/: a stale build/lib would hide a module left out.
     project = tmp_path / "project"
-    shutil.copytree(Path(__file__).parents[2], project, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
-        "corpora", "work", "__snapshots__"))  # fmt: skip
+    shutil.copytree(
+        Path(__file__).parents[2],
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            ".hypothesis",
+            "corpora",
+            "work",
+            "__snapshots__",
+        ),
+    )
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "-w", str(wheels), str(project)],
-        check=True, capture_output=True, cwd=tmp_path,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
     site = tmp_path / "site"
     wheel = next(wheels.glob("briefing-*.whl"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
-         str(wheel)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert (site / "content" / "articles").is_dir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site), "BRIEFING_DATA": str(tmp_path / "data")}
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, index; from tui.cli import main;"
-         "print(index.__file__, file=sys.stderr); sys.exit(main())",
-         "search", "regional factories", "--json"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys, index; from tui.cli import main;"
+            "print(index.__file__, file=sys.stderr); sys.exit(main())",
+            "search",
+            "regional factories",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert str(site) in result.stderr
     assert json.loads(result.stdout)["hits"][0]["id"] == "regional-policy-pyongyang-focus"
     interface = subprocess.run(
-        [sys.executable, "-c", "import tui.app, tui.screens.main, tui.cli.importing;"
-         "from index.content.gazetteer import gazetteer; print(len(gazetteer().places))"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import tui.app, tui.screens.main, tui.cli.importing;"
+            "from index.content.gazetteer import gazetteer; print(len(gazetteer().places))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=False,
+    )
     assert interface.returncode == 0, interface.stderr
     assert int(interface.stdout) > 200
     assert (site / "tui" / "app.tcss").is_file()

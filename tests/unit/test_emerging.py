@@ -13,8 +13,20 @@ from index.workspace import Workspace
 from tui.cli import main
 
 LAST_DAY = dt.date(2024, 9, 30)
-ONE_OFF = ("walnut", "harbour", "violin", "orchard", "glacier", "lantern", "meadow", "quarry",
-           "saddle", "thimble", "tundra", "vessel")  # fmt: skip
+ONE_OFF = (
+    "walnut",
+    "harbour",
+    "violin",
+    "orchard",
+    "glacier",
+    "lantern",
+    "meadow",
+    "quarry",
+    "saddle",
+    "thimble",
+    "tundra",
+    "vessel",
+)
 
 
 def burst_library(folder: Path) -> Path:
@@ -26,8 +38,10 @@ def burst_library(folder: Path) -> Path:
     for number in range(60):
         day = LAST_DAY - dt.timedelta(days=number * 100 // 60)
         word = "typhoon" if number < 6 else ONE_OFF[number % len(ONE_OFF)]
-        text = f"The cement factory in the county raised its production, workers said. " \
-               f"They spoke of the {word} near the plant."  # fmt: skip
+        text = (
+            f"The cement factory in the county raised its production, workers said. "
+            f"They spoke of the {word} near the plant."
+        )
         (folder / "articles" / f"a{number:02d}.md").write_text(
             f"---\nid: a{number:02d}\ntitle: Factory report {number}\nsource: wire\n"
             f"published: {day.isoformat()}\n---\n\n{text}\n"

@@ -26,7 +26,9 @@ def test_the_scoring_counts_shingles_with_multiplicity() -> None:
 @pytest.mark.shared("corpora/article-extraction/ground-truth.json")
 def test_the_extractor_finds_the_article_text_of_real_pages() -> None:
     score = run()
-    print(f"\narticle extraction on {len(score.pages)} pages: precision {score.precision:.3f} "
-          f"recall {score.recall:.3f} F1 {score.f1:.3f}")  # fmt: skip
+    print(
+        f"\narticle extraction on {len(score.pages)} pages: precision {score.precision:.3f} "
+        f"recall {score.recall:.3f} F1 {score.f1:.3f}"
+    )
     assert len(score.pages) == 102
     assert score.f1 >= 0.95

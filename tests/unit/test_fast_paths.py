@@ -178,8 +178,11 @@ def test_the_public_api_fallbacks_give_the_fast_paths_answers(engine: Any, text:
         ranked = ranked_by_terms(postings, parsed, found, 10)
         found_at = postings.positions("body", "factori", found)
         positions = {docnum: list(at) for docnum, at in found_at.items()}
-        columns = (live_docs(searcher), numeric_column(searcher, "day"),
-                   field_lengths(searcher, "body"))  # fmt: skip
+        columns = (
+            live_docs(searcher),
+            numeric_column(searcher, "day"),
+            field_lengths(searcher, "body"),
+        )
         return found, [(round(s, 9), d) for s, d in ranked], positions, columns
 
     fast = answers()

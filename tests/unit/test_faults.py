@@ -82,8 +82,10 @@ def kill_when(
 
 
 def _segment_file(index_dir: Path) -> Path:
-    return max((p for p in index_dir.iterdir() if p.name.startswith("MAIN_")),
-               key=lambda p: p.stat().st_size)  # fmt: skip
+    return max(
+        (p for p in index_dir.iterdir() if p.name.startswith("MAIN_")),
+        key=lambda p: p.stat().st_size,
+    )
 
 
 def _toc_file(index_dir: Path) -> Path:
@@ -153,11 +155,15 @@ def test_an_import_killed_midway_leaves_whole_articles_and_can_be_rerun(
     tmp_path: Path, data_paths: DataPaths
 ) -> None:
     records = [
-        {"headline": f"Report {n} on the {WORDS[n % 10]}", "link": f"http://kcna.kp/{n}",
-         "date": 1704067200000 + n * 86_400_000, "topic": "Economy",
-         "story_text": f"Story {n}. " + " ".join(WORDS[(n + k) % 10] for k in range(200))}
+        {
+            "headline": f"Report {n} on the {WORDS[n % 10]}",
+            "link": f"http://kcna.kp/{n}",
+            "date": 1704067200000 + n * 86_400_000,
+            "topic": "Economy",
+            "story_text": f"Story {n}. " + " ".join(WORDS[(n + k) % 10] for k in range(200)),
+        }
         for n in range(300)
-    ]  # fmt: skip
+    ]
     archive = tmp_path / "archive.json"
     archive.write_text(json.dumps(records))
     content = tmp_path / "content"

@@ -41,8 +41,9 @@ def client() -> Iterator[PoliteClient]:
     polite.close()
 
 
-def follow(workspace: Workspace, server: FeedServer, path: str, client: PoliteClient,
-           **options: object) -> str:  # fmt: skip
+def follow(
+    workspace: Workspace, server: FeedServer, path: str, client: PoliteClient, **options: object
+) -> str:
     added = workspace.following().add(server.url(path), client=client, **options)  # type: ignore[arg-type]
     return added.feed.id
 
@@ -62,8 +63,9 @@ def test_a_fetch_brings_full_texts_in_and_a_second_one_is_a_304(
     feed_server: FeedServer, library: Workspace, client: PoliteClient
 ) -> None:
     serve_site(feed_server)
-    feed_server.routes["/rss.xml"] = conditional(rss(feed_server, articles()),
-                                                 modified=LAST_MODIFIED)  # fmt: skip
+    feed_server.routes["/rss.xml"] = conditional(
+        rss(feed_server, articles()), modified=LAST_MODIFIED
+    )
     feed_id = follow(library, feed_server, "/rss.xml", client)
     report = library.fetch(client=client)
     assert [o.status for o in report.feeds] == ["new"] and len(report.new) == 3
@@ -174,7 +176,9 @@ def test_permanent_redirects_move_the_feed_and_temporary_ones_do_not(
     subscriptions.add(Feed("temp", feed_server.url("/temp.xml")))
     report = library.fetch(client=client)
     assert {o.feed.id: o.moved_to for o in report.feeds} == {
-        "old": feed_server.url("/rss.xml"), "temp": None}  # fmt: skip
+        "old": feed_server.url("/rss.xml"),
+        "temp": None,
+    }
     urls = {feed.id: feed.url for feed in subscriptions.read()[0]}
     assert urls == {"old": feed_server.url("/rss.xml"), "temp": feed_server.url("/temp.xml")}
     assert len(report.new) == 1  # the same item through both: imported once
@@ -185,17 +189,41 @@ def test_gzip_json_feed_and_atom_are_read(
 ) -> None:
     one, two, _three = articles()
     html = "".join(f"<p>{p}</p>" for p in one["paragraphs"])
-    feed_server.routes["/feed.json"] = fixed(Reply(200, json.dumps({
-        "version": "https://jsonfeed.org/version/1.1", "title": "JSON News",
-        "items": [{"id": "1", "url": feed_server.url("/news/x"), "title": one["title"],
-                   "content_html": html, "date_published": "2026-11-20T09:00:00Z"}],
-    }).encode(), {"Content-Type": "application/feed+json"}, gzip=True))  # fmt: skip
+    feed_server.routes["/feed.json"] = fixed(
+        Reply(
+            200,
+            json.dumps(
+                {
+                    "version": "https://jsonfeed.org/version/1.1",
+                    "title": "JSON News",
+                    "items": [
+                        {
+                            "id": "1",
+                            "url": feed_server.url("/news/x"),
+                            "title": one["title"],
+                            "content_html": html,
+                            "date_published": "2026-11-20T09:00:00Z",
+                        }
+                    ],
+                }
+            ).encode(),
+            {"Content-Type": "application/feed+json"},
+            gzip=True,
+        )
+    )
     atom_text = " ".join(two["paragraphs"])
-    feed_server.routes["/atom.xml"] = fixed(Reply(200, (
-        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom News</title>'
-        f'<entry><title>{two["title"]}</title><link href="{feed_server.url("/news/y")}"/>'
-        f'<id>y</id><updated>2026-11-22T00:00:00Z</updated><content type="html">'
-        f"&lt;p&gt;{atom_text}&lt;/p&gt;</content></entry></feed>").encode()))  # fmt: skip
+    feed_server.routes["/atom.xml"] = fixed(
+        Reply(
+            200,
+            (
+                '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
+                "<title>Atom News</title>"
+                f'<entry><title>{two["title"]}</title><link href="{feed_server.url("/news/y")}"/>'
+                f'<id>y</id><updated>2026-11-22T00:00:00Z</updated><content type="html">'
+                f"&lt;p&gt;{atom_text}&lt;/p&gt;</content></entry></feed>"
+            ).encode(),
+        )
+    )
     follow(library, feed_server, "/feed.json", client)
     follow(library, feed_server, "/atom.xml", client)
     report = library.fetch(client=client)
@@ -263,7 +291,11 @@ def test_adding_a_page_finds_its_feed_and_bad_urls_are_refused(
     added = library.following().add(feed_server.url("/"), source="test-news", client=client)
     assert added.feed.url == feed_server.url("/rss.xml") and added.found_on
     assert (added.feed.id, added.feed.title, added.kind, added.items) == (
-        "test-news", "Test News", "RSS", 3)  # fmt: skip
+        "test-news",
+        "Test News",
+        "RSS",
+        3,
+    )
     with pytest.raises(FeedsError, match="followed already"):
         library.following().add(feed_server.url("/rss.xml"), client=client)
     with pytest.raises(FeedsError, match="not an http"):
@@ -271,8 +303,14 @@ def test_adding_a_page_finds_its_feed_and_bad_urls_are_refused(
     with pytest.raises(FeedsError, match="HTTP 404; not added"):
         library.following().add(feed_server.url("/missing"), client=client)
     saved = yaml.safe_load((library.data.library_dir / "feeds.yaml").read_text())
-    assert saved == [{"id": "test-news", "url": feed_server.url("/rss.xml"),
-                      "source": "test-news", "title": "Test News"}]  # fmt: skip
+    assert saved == [
+        {
+            "id": "test-news",
+            "url": feed_server.url("/rss.xml"),
+            "source": "test-news",
+            "title": "Test News",
+        }
+    ]
 
 
 def test_opml_import_and_export(library: Workspace, tmp_path: Path) -> None:
@@ -295,17 +333,21 @@ def test_opml_import_and_export(library: Workspace, tmp_path: Path) -> None:
     with pytest.raises(FeedsError, match="not well-formed XML"):
         opml.write_text("<opml><body>")
         library.following().import_opml(opml)
-    opml.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY secret SYSTEM '
-                    '"file:///etc/hostname">]><opml><body><outline text="&secret;" '
-                    'xmlUrl="https://example.org/s.xml"/></body></opml>')  # fmt: skip
+    opml.write_text(
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY secret SYSTEM '
+        '"file:///etc/hostname">]><opml><body><outline text="&secret;" '
+        'xmlUrl="https://example.org/s.xml"/></body></opml>'
+    )
     with pytest.raises(FeedsError, match="external entity"):  # never read, never followed
         library.following().import_opml(opml)
 
 
 def test_a_fetch_killed_midway_asks_again_with_no_validators(
-    feed_server: FeedServer, library: Workspace, client: PoliteClient,
+    feed_server: FeedServer,
+    library: Workspace,
+    client: PoliteClient,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     serve_site(feed_server)
     feed_server.routes["/rss.xml"] = conditional(rss(feed_server, articles()))
     follow(library, feed_server, "/rss.xml", client)
@@ -331,8 +373,10 @@ def test_a_second_fetch_at_once_is_refused(library: Workspace) -> None:
 def test_feeds_yaml_mistakes_are_one_line_each(library: Workspace) -> None:
     path = library.data.library_dir / "feeds.yaml"
     path.parent.mkdir(parents=True)
-    path.write_text("- url: https://example.org/a.xml\n- url: gopher://x\n- {url: "
-                    "'https://example.org/b.xml', interval: 1}\n- just text\n")  # fmt: skip
+    path.write_text(
+        "- url: https://example.org/a.xml\n- url: gopher://x\n- {url: "
+        "'https://example.org/b.xml', interval: 1}\n- just text\n"
+    )
     feeds, problems = library.following().feeds()
     assert [feed.id for feed in feeds] == ["example-org-a-xml"]
     assert [p.split(": ", 1)[1] for p in problems] == [
@@ -348,9 +392,11 @@ def test_feeds_yaml_mistakes_are_one_line_each(library: Workspace) -> None:
 
 @pytest.mark.slow
 def test_the_commands_follow_fetch_and_list(
-    feed_server: FeedServer, corpus_dir: Path, tmp_path: Path,
+    feed_server: FeedServer,
+    corpus_dir: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     serve_site(feed_server)
     feed_server.routes["/rss.xml"] = conditional(rss(feed_server, articles()))
     where = ["--content", str(corpus_dir), "--data", str(tmp_path / "cli-data")]
@@ -376,12 +422,25 @@ def test_hostile_items_and_titles_fail_alone(
     html = "".join(f"<p>{p}</p>" for p in one["paragraphs"])
     items = [
         {"id": "1", "url": "http://[bad/x", "title": one["title"], "content_html": html},
-        {"id": "2", "url": "http://example.org:99999/x", "title": two["title"],
-         "content_html": "".join(f"<p>{p}</p>" for p in two["paragraphs"])},
-    ]  # fmt: skip
-    feed_server.routes["/feed.json"] = fixed(Reply(200, json.dumps({
-        "version": "https://jsonfeed.org/version/1.1", "title": "Evil\x1b]52;c;aGk=\x07 News",
-        "items": items}).encode()))  # fmt: skip
+        {
+            "id": "2",
+            "url": "http://example.org:99999/x",
+            "title": two["title"],
+            "content_html": "".join(f"<p>{p}</p>" for p in two["paragraphs"]),
+        },
+    ]
+    feed_server.routes["/feed.json"] = fixed(
+        Reply(
+            200,
+            json.dumps(
+                {
+                    "version": "https://jsonfeed.org/version/1.1",
+                    "title": "Evil\x1b]52;c;aGk=\x07 News",
+                    "items": items,
+                }
+            ).encode(),
+        )
+    )
     added = library.following().add(feed_server.url("/feed.json"), client=client)
     assert "\x1b" not in added.feed.title and added.feed.title.startswith("Evil")
     report = library.fetch(client=client)

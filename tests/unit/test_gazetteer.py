@@ -58,9 +58,14 @@ def test_finds_places_in_order_with_their_kind() -> None:
     )
     found = gazetteer().find(text)
     assert [p.name for p in found] == [
-        "Uiju County", "North Pyongan", "Pyongyang", "Hyongjesan District", "Anak County",
-        "North Hamgyong", "Chongjin",
-    ]  # fmt: skip
+        "Uiju County",
+        "North Pyongan",
+        "Pyongyang",
+        "Hyongjesan District",
+        "Anak County",
+        "North Hamgyong",
+        "Chongjin",
+    ]
     assert found[0].province == "North Pyongan" and found[0].kind == "county"
 
 

@@ -146,6 +146,7 @@ def test_matches_in_a_huge_text_are_found_a_chunk_at_a_time_and_bounded() -> Non
     assert found and "railway" in found[0].text
 
 
+@pytest.mark.slow  # a 5.5 MB text imported and a 6 MB article read: ~3 s
 def test_an_article_larger_than_the_cap_is_cut_on_import_and_refused_as_content(
     tmp_path: Path,
 ) -> None:
@@ -236,8 +237,11 @@ def test_hand_edited_keys_survive_a_save(tmp_path: Path) -> None:
 
 def test_temp_files_of_killed_saves_are_removed_at_start(corpus_dir: Path, tmp_path: Path) -> None:
     data = DataPaths(tmp_path / "data")
-    stale = [data.root / ".state.yaml.abc.tmp", data.notes_dir / ".x.yaml.def.tmp",
-             data.library_dir / "articles" / ".y.md.ghi.tmp"]  # fmt: skip
+    stale = [
+        data.root / ".state.yaml.abc.tmp",
+        data.notes_dir / ".x.yaml.def.tmp",
+        data.library_dir / "articles" / ".y.md.ghi.tmp",
+    ]
     fresh = data.root / ".state.yaml.new.tmp"
     for path in [*stale, fresh]:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -318,6 +322,7 @@ def test_the_export_shows_hostile_titles_as_text_and_drops_non_web_links(
     assert r"\*\*bold\*\*" in text and "javascript:alert(3)" not in text  # the url dropped
 
 
+@pytest.mark.slow  # three briefing processes
 def test_dates_briefing_cannot_draw_are_unknown_at_import_and_crash_nothing(
     tmp_path: Path, corpus_dir: Path, data_paths: DataPaths
 ) -> None:

@@ -57,14 +57,18 @@ def library(corpus_dir: Path, data_paths: DataPaths) -> Iterator[Workspace]:
 
 
 def rss(items: list[str], title: str = "Hostile") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{title}</title>{''.join(items)}</channel></rss>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title>{''.join(items)}</channel></rss>"
+    ).encode()
 
 
 def item(link: str, title: str = "An item", text: str = "", extra: str = "") -> str:
     text = text or " ".join(["Words of a whole article told in the feed itself."] * 40)
-    return (f"<item><title>{title}</title><link>{link}</link>{extra}"
-            f"<description>{text}</description></item>")  # fmt: skip
+    return (
+        f"<item><title>{title}</title><link>{link}</link>{extra}"
+        f"<description>{text}</description></item>"
+    )
 
 
 def feed_answer(body: bytes, **headers: str) -> Handler:
@@ -200,8 +204,9 @@ def test_a_300_kb_author_imports_in_under_two_seconds(
     server: HostileServer, library: Workspace, client: PoliteClient
 ) -> None:
     author = "<author>" + "a" * 300_000 + "</author>"
-    server.handlers["/feed"] = feed_answer(rss([item(server.url("/a"), "Long author",
-                                                     extra=author)]))  # fmt: skip
+    server.handlers["/feed"] = feed_answer(
+        rss([item(server.url("/a"), "Long author", extra=author)])
+    )
     started = time.monotonic()
     report = follow_and_fetch(library, server.url("/feed"), client)
     seconds = time.monotonic() - started
@@ -225,9 +230,11 @@ def test_a_100_kb_title_is_capped_imported_and_found(
 
 
 def test_a_summary_feed_stops_at_the_page_budget_and_keeps_what_it_fetched(
-    server: HostileServer, library: Workspace, client: PoliteClient,
+    server: HostileServer,
+    library: Workspace,
+    client: PoliteClient,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(fetcher, "PAGES_PER_FEED", 10)
 
     def page(number: int) -> Handler:  # a different article each: none is a duplicate
@@ -275,9 +282,11 @@ def test_a_redirect_to_another_local_port_is_refused(
 
 
 def test_an_item_linking_to_another_local_port_is_not_fetched(
-    server: HostileServer, other_server: HostileServer, library: Workspace,
+    server: HostileServer,
+    other_server: HostileServer,
+    library: Workspace,
     client: PoliteClient,
-) -> None:  # fmt: skip
+) -> None:
     other_server.handlers["/secret"] = answer("200 OK", {}, b"<p>private</p>")
     items = [item(other_server.url("/secret"), "Pointing inward", "A summary.")]
     server.handlers["/feed"] = feed_answer(rss(items))
@@ -302,11 +311,15 @@ def test_a_link_with_invisible_characters_is_never_stored(
 def test_no_line_about_hostile_answers_names_an_exception(
     server: HostileServer, library: Workspace, client: PoliteClient
 ) -> None:
-    server.handlers["/feed"] = feed_answer(rss([
-        item(server.url("/bad-gzip"), "Bad gzip", "Summary."),
-        item(server.url("/busy"), "Busy", "Summary."),
-        item(server.url("/slow"), "Slow", "Summary."),
-    ]))  # fmt: skip
+    server.handlers["/feed"] = feed_answer(
+        rss(
+            [
+                item(server.url("/bad-gzip"), "Bad gzip", "Summary."),
+                item(server.url("/busy"), "Busy", "Summary."),
+                item(server.url("/slow"), "Slow", "Summary."),
+            ]
+        )
+    )
     server.handlers["/bad-gzip"] = answer("200 OK", {"Content-Encoding": "gzip"}, b"not gzip")
     server.handlers["/busy"] = answer("503 Busy", {"Retry-After": "²"}, b"")
     server.handlers["/slow"] = drip(b"HTTP/1.1 200 OK\r\n", every=0.3)
@@ -320,8 +333,10 @@ def test_no_line_about_hostile_answers_names_an_exception(
 def test_an_opml_of_10000_feeds_imports_in_seconds_without_fetching(
     tmp_path: Path, library: Workspace, server: HostileServer
 ) -> None:
-    outlines = "".join(f'<outline type="rss" text="Feed {n}" xmlUrl="{server.url(f"/f{n}")}"/>'
-                       for n in range(10_000))  # fmt: skip
+    outlines = "".join(
+        f'<outline type="rss" text="Feed {n}" xmlUrl="{server.url(f"/f{n}")}"/>'
+        for n in range(10_000)
+    )
     opml = tmp_path / "many.opml"
     opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
     started = time.monotonic()
@@ -372,13 +387,22 @@ def test_no_command_prints_control_bidi_zero_width_tag_or_filler_characters(
     title = "Feed" + "".join(HIDDEN) + " title"
     feeds = data_paths.library_dir / "feeds.yaml"
     feeds.parent.mkdir(parents=True, exist_ok=True)
-    feeds.write_text(yaml.safe_dump([{"id": "odd", "url": "https://example.org/f.xml",
-                                      "title": title}], allow_unicode=True))  # fmt: skip
+    feeds.write_text(
+        yaml.safe_dump(
+            [{"id": "odd", "url": "https://example.org/f.xml", "title": title}], allow_unicode=True
+        )
+    )
     where = ["--content", str(corpus_dir), "--data", str(data_paths.root)]
-    for command in (["feeds", "list"], ["feeds", "list", "--json"], ["feeds", "export"],
-                    ["emerging", "--days", "0"], ["stories", "--limit", "x"]):  # fmt: skip
-        done = subprocess.run([*BRIEFING, *command, *where], capture_output=True, text=True,
-                              timeout=60)  # fmt: skip
+    for command in (
+        ["feeds", "list"],
+        ["feeds", "list", "--json"],
+        ["feeds", "export"],
+        ["emerging", "--days", "0"],
+        ["stories", "--limit", "x"],
+    ):
+        done = subprocess.run(
+            [*BRIEFING, *command, *where], capture_output=True, text=True, timeout=60
+        )
         printed = done.stdout + done.stderr
         assert not any(hidden in printed for hidden in HIDDEN), (command, printed)
         assert "Traceback" not in printed, command

@@ -23,8 +23,16 @@ from tui.cli import main
 
 FIXTURES = Path(__file__).parents[1] / "data" / "import"
 KCNA = SHARED / "corpora" / "kcna-en-2024-jan-sep.json"
-GOOD = ["ours.md", "plain.txt", "page.html", "archive.json", "lines.jsonl", "feed.xml",
-        "atom.xml", "korean.txt"]  # fmt: skip
+GOOD = [
+    "ours.md",
+    "plain.txt",
+    "page.html",
+    "archive.json",
+    "lines.jsonl",
+    "feed.xml",
+    "atom.xml",
+    "korean.txt",
+]
 BAD = {
     "broken.md": "invalid YAML",
     "menu-only.html": "no article text found in the page",
@@ -59,10 +67,10 @@ def by_title(articles: dict[str, dict[str, Any]], title: str) -> dict[str, Any]:
 
 def test_each_format_becomes_an_article(workspace: Workspace, data_paths: DataPaths) -> None:
     report = workspace.import_files([FIXTURES / name for name in GOOD])
-    assert report.failed == [("%s" % (FIXTURES / "archive.json"),
-                              "archive.json record 4: not an article record"),
-                             (str(FIXTURES / "lines.jsonl"),
-                              "line 2: invalid JSON (Expecting ',' delimiter)")]  # fmt: skip
+    assert report.failed == [
+        ("%s" % (FIXTURES / "archive.json"), "archive.json record 4: not an article record"),
+        (str(FIXTURES / "lines.jsonl"), "line 2: invalid JSON (Expecting ',' delimiter)"),
+    ]
     articles = library_articles(data_paths)
     assert len(articles) == len(report.imported) == 10
 
@@ -111,7 +119,9 @@ def test_korean_articles_are_searchable_after_import(workspace: Workspace) -> No
     assert [h.title for h in workspace.search("온실").hits] == ["신의주 온실농장 준공"]
     # 신의주 is also a listed spelling of Sinuiju, so the English article matches too.
     assert {h.title for h in workspace.search("신의주").hits} == {
-        "신의주 온실농장 준공", "Greenhouse farm opens near Sinŭiju"}  # fmt: skip
+        "신의주 온실농장 준공",
+        "Greenhouse farm opens near Sinŭiju",
+    }
 
 
 def test_importing_twice_adds_nothing(workspace: Workspace, data_paths: DataPaths) -> None:
@@ -278,8 +288,11 @@ def test_korean_dates_and_titles_make_a_readable_dated_id(tmp_path: Path) -> Non
 
 def test_a_dateline_is_kept_and_gives_the_date_when_nothing_else_does(tmp_path: Path) -> None:
     wire = tmp_path / "wire.txt"
-    wire.write_text("Dam opened in the north\n\nPyongyang, March 3 (KCNA) -- A dam was opened "
-                    "in Jagang Province on Sunday.\n", encoding="utf-8")  # fmt: skip
+    wire.write_text(
+        "Dam opened in the north\n\nPyongyang, March 3 (KCNA) -- A dam was opened "
+        "in Jagang Province on Sunday.\n",
+        encoding="utf-8",
+    )
     report = Importer(tmp_path / "library", []).run([wire])
     article = read_article(tmp_path / "library" / "articles" / f"{report.imported[0]}.md").article
     assert article is not None and article.published is not None

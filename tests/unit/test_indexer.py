@@ -250,13 +250,17 @@ def test_with_folders_unchanged_an_update_lists_no_folder_yet_sees_every_change(
     assert workspace.sync().removed == ["fisheries-no-date"]
     settle(corpus_dir)
     workspace.sync()
-    write_article(corpus_dir, "later/x.md",
-                  ARTICLE.format(id="in-a-sub-folder", title="Sub", body="Deeper."))  # fmt: skip
+    write_article(
+        corpus_dir, "later/x.md", ARTICLE.format(id="in-a-sub-folder", title="Sub", body="Deeper.")
+    )
     assert workspace.sync().added == ["in-a-sub-folder"]
     settle(corpus_dir)
     workspace.sync()
-    write_article(data_paths.library_dir, "imported.md",
-                  ARTICLE.format(id="imported-one", title="In", body="Imported."))  # fmt: skip
+    write_article(
+        data_paths.library_dir,
+        "imported.md",
+        ARTICLE.format(id="imported-one", title="In", body="Imported."),
+    )
     assert workspace.sync().added == ["imported-one"]
     workspace.close()
 
@@ -265,8 +269,9 @@ def test_folder_stamps_of_other_content_folders_are_not_trusted(
     corpus_dir: Path, tmp_path: Path, data_paths: DataPaths
 ) -> None:
     other = tmp_path / "other"
-    write_article(other, "elsewhere.md",
-                  ARTICLE.format(id="elsewhere", title="Else", body="Other folder."))  # fmt: skip
+    write_article(
+        other, "elsewhere.md", ARTICLE.format(id="elsewhere", title="Else", body="Other folder.")
+    )
     (other / "themes.yaml").write_text("[]\n")
     settle(corpus_dir)
     settle(other)

@@ -82,8 +82,12 @@ def test_a_word_for_word_copy_is_a_duplicate_from_its_source_and_a_link_from_ano
 ) -> None:
     story = records()["a"]
     same_source = {**story, "link": "http://www.kcna.example/again"}
-    other_source = {**story, "link": "https://en.yna.example/copy", "source": "Yonhap",
-                    "headline": "Factory opens, KCNA says"}  # fmt: skip
+    other_source = {
+        **story,
+        "link": "https://en.yna.example/copy",
+        "source": "Yonhap",
+        "headline": "Factory opens, KCNA says",
+    }
     archive = tmp_path / "copies.jsonl"
     archive.write_text("\n".join(json.dumps(r) for r in (story, same_source, other_source)))
     report = workspace.import_files([archive])
@@ -126,7 +130,9 @@ def test_on_the_kcna_wire_revisions_are_found_and_templates_kept_apart() -> None
         same_story(sets[i], sets[j]) for i in range(len(sets)) for j in range(i + 1, len(sets))
     )
     pairs = len(sets) * (len(sets) - 1) // 2
-    print(f"\nKCNA: {found} of {len(revised)} revised stories linked; "
-          f"{false_links} of {pairs:,} pairs of different stories linked")  # fmt: skip
+    print(
+        f"\nKCNA: {found} of {len(revised)} revised stories linked; "
+        f"{false_links} of {pairs:,} pairs of different stories linked"
+    )
     assert false_links == 0
     assert found >= len(revised) * 0.6

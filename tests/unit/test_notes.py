@@ -301,16 +301,22 @@ def test_jsonld_export_has_every_required_field(corpus: Workspace) -> None:
 
 
 def test_cli_notes_and_export(
-    corpus: Workspace, corpus_dir: Path, data_paths: DataPaths, capsys: pytest.CaptureFixture[str],
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    corpus: Workspace,
+    corpus_dir: Path,
+    data_paths: DataPaths,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     annotate_three(corpus)
     base = ["--content", str(corpus_dir), "--data", str(data_paths.root)]
     assert main([*base, "notes", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert len(listed) == 3 and {n["article"] for n in listed} == {
-        "pyongyang-housing", "chinese-investors-mine"}  # fmt: skip
+        "pyongyang-housing",
+        "chinese-investors-mine",
+    }
     assert main([*base, "notes", "--tag", "elite", "--json"]) == 0
     assert [n["note"] for n in json.loads(capsys.readouterr().out)] == ["Elite housing."]
     assert main([*base, "notes", "--article", "chinese-investors-mine"]) == 0

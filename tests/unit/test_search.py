@@ -221,8 +221,12 @@ def test_every_query_field_finds_what_its_filter_or_front_matter_says(corpus: Wo
     assert ids(corpus, "date:2024-03") == having(
         lambda a: a.published and (a.published.year, a.published.month) == (2024, 3)
     )
-    for name, field in (("place", "places"), ("person", "people"), ("org", "organizations"),
-                        ("tag", "tags")):  # fmt: skip
+    for name, field in (
+        ("place", "places"),
+        ("person", "people"),
+        ("org", "organizations"),
+        ("tag", "tags"),
+    ):
         values = {value for a in articles for value in getattr(a, field)}
         assert values or field == "organizations", field
         for value in values:
@@ -237,9 +241,13 @@ def test_every_query_field_finds_what_its_filter_or_front_matter_says(corpus: Wo
 
 
 def test_a_phrase_never_spans_two_values_of_a_field(corpus_dir: Path, tmp_path: Path) -> None:
-    write_article(corpus_dir, "tagged.md", "---\nid: tagged\ntitle: Weather forecast\n"
-                  "source: kcna\ntags: [Latest News, Home News]\n---\n\nRain in the north.\n\n"
-                  "Home\n\nNews at nine.\n")  # fmt: skip
+    write_article(
+        corpus_dir,
+        "tagged.md",
+        "---\nid: tagged\ntitle: Weather forecast\n"
+        "source: kcna\ntags: [Latest News, Home News]\n---\n\nRain in the north.\n\n"
+        "Home\n\nNews at nine.\n",
+    )
     workspace = Workspace([corpus_dir], DataPaths(tmp_path / "data"))
     try:
         workspace.sync()

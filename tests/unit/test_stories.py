@@ -25,7 +25,9 @@ def write_reports(folder: Path) -> None:
         body = "\n\n".join(article["paragraphs"])
         (folder / "articles" / f"news-{article['slug']}.md").write_text(
             f"---\nid: news-{article['slug']}\ntitle: {article['title']}\nsource: test-news\n"
-            f"published: {article['date']}\n---\n\n{body}\n", encoding="utf-8")  # fmt: skip
+            f"published: {article['date']}\n---\n\n{body}\n",
+            encoding="utf-8",
+        )
 
 
 @pytest.fixture
@@ -111,8 +113,10 @@ def test_kcna_pairs_judged_by_reading(kcna_library: Workspace) -> None:
 def test_the_briefing_export_groups_a_storys_articles_under_it(briefing: Workspace) -> None:
     from index import ExportScope, briefing_markdown
 
-    for article_id, note in (("wire-greenhouse", "State media: all year round."),
-                             ("news-greenhouse-farm", "A trader doubts the supply.")):  # fmt: skip
+    for article_id, note in (
+        ("wire-greenhouse", "State media: all year round."),
+        ("news-greenhouse-farm", "A trader doubts the supply."),
+    ):
         article = briefing.article(article_id)
         assert article is not None
         briefing.annotate(article, None, note, ())

@@ -70,6 +70,8 @@ def test_each_theme_is_precise_on_the_articles_judged_by_reading(kcna: Any, them
     assert {entry["member"] for entry in judged} == {True, False}
     precision, recall = scores(kcna, theme, judged)
     members = sum(entry["member"] for entry in judged)
-    print(f"{theme}: precision {precision:.2f}, recall {recall:.2f} "
-          f"({len(judged)} judged, {members} members)")  # fmt: skip
+    print(
+        f"{theme}: precision {precision:.2f}, recall {recall:.2f} "
+        f"({len(judged)} judged, {members} members)"
+    )
     assert precision >= MIN_PRECISION

@@ -43,10 +43,22 @@ def test_the_project_runs_with_warnings_as_errors(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CORPUS, content)
     child = subprocess.run(
-        [sys.executable, "-W", "error", "-X", f"pycache_prefix={tmp_path / 'pycache'}",
-         "-c", SCRIPT, str(content), str(tmp_path / "data")],
-        cwd=PROJECT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-X",
+            f"pycache_prefix={tmp_path / 'pycache'}",
+            "-c",
+            SCRIPT,
+            str(content),
+            str(tmp_path / "data"),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert child.returncode == 0, child.stderr[-3000:]
     assert child.stdout.strip().endswith("clean")
 

@@ -71,8 +71,14 @@ def test_an_alias_bomb_is_refused_everywhere_in_bounded_memory(tmp_path: Path) -
     def limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    child = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True,
-                           text=True, timeout=60, preexec_fn=limit_memory)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,
+    )
     assert child.returncode == 0, child.stderr
     lines = child.stdout.splitlines()
     assert len(lines) == 4
@@ -119,9 +125,11 @@ def test_the_library_sources_file_is_never_overwritten_when_unreadable(tmp_path:
     hand_edited = "- id: mine\n  grade: A\n  grade: B\n"  # a duplicate key: unreadable
     (library / "sources.yaml").write_text(hand_edited)
     page = tmp_path / "page.html"
-    page.write_text("<html><head><title>New outlet story</title></head><body><article>"
-                    + "<p>A long enough paragraph about Sinuiju and its markets.</p>" * 5
-                    + "</article></body></html>")  # fmt: skip
+    page.write_text(
+        "<html><head><title>New outlet story</title></head><body><article>"
+        + "<p>A long enough paragraph about Sinuiju and its markets.</p>" * 5
+        + "</article></body></html>"
+    )
     report = Importer(library, [tmp_path / "none"]).run([page])
     assert report.imported
     assert (library / "sources.yaml").read_text() == hand_edited

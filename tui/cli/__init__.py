@@ -97,20 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     search = commands.add_parser(
-        "search", parents=[common], help="search the articles", description=SEARCH_HELP,
+        "search",
+        parents=[common],
+        help="search the articles",
+        description=SEARCH_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    )
     search.add_argument("query", nargs="+", help="Whoosh query syntax (see below)")
     search.add_argument("--source", help="only articles from this source id")
     search.add_argument("--theme", help="only articles in this theme id")
     search.add_argument("--place", help="only articles about this place")
     search.add_argument("--sort", choices=SORTS, default="relevance")
-    search.add_argument("--limit", type=bounded(1, 100_000), default=20,
-                        help="hits to show (default 20)")  # fmt: skip
     search.add_argument(
-        "--literal", action="store_true",
+        "--limit", type=bounded(1, 100_000), default=20, help="hits to show (default 20)"
+    )
+    search.add_argument(
+        "--literal",
+        action="store_true",
         help="when nothing matches, show nothing rather than the results of a correction",
-    )  # fmt: skip
+    )
     search.add_argument("--json", action="store_true", help="print one JSON object")
     search.set_defaults(command="search", handler=cmd_search)
 
@@ -130,12 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     sources.set_defaults(command="sources", handler=cmd_sources)
 
     importing = commands.add_parser(
-        "import", parents=[common], help="import articles: files, folders, archives, feeds",
+        "import",
+        parents=[common],
+        help="import articles: files, folders, archives, feeds",
         description="Import Markdown (our format), plain text, HTML pages, JSON or JSON Lines "
         "archives and RSS/Atom feeds into your library (or --into DIR). Duplicates (same "
         "URL or same text) are skipped; places, people, organisations and language are "
         "annotated automatically.",
-    )  # fmt: skip
+    )
     importing.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     importing.add_argument("--source", metavar="ID", help="the source of every article")
     importing.add_argument("--into", metavar="DIR", help="a content folder to import into")
@@ -152,10 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     notes.set_defaults(command="notes", handler=cmd_notes)
 
     export = commands.add_parser(
-        "export", parents=[common], help="write your briefing (Markdown or W3C JSON-LD)",
+        "export",
+        parents=[common],
+        help="write your briefing (Markdown or W3C JSON-LD)",
         description="Write the briefing: per theme, each annotated article with its summary, "
         "your highlights as block quotes and your notes beneath.",
-    )  # fmt: skip
+    )
     export.add_argument("--theme", help="only articles in this theme id")
     export.add_argument("--source", help="only articles from this source id")
     export.add_argument("--query", default="", help="only articles matching this query")

@@ -27,20 +27,30 @@ def add_feed_commands(
 ) -> None:
     """`feeds add/list/remove/import/export` and `fetch`."""
     feeds = commands.add_parser(
-        "feeds", parents=[common], help="the feeds you follow: add, list, remove, OPML",
+        "feeds",
+        parents=[common],
+        help="the feeds you follow: add, list, remove, OPML",
         description="Follow feeds (RSS, Atom, JSON Feed). They are kept in feeds.yaml in your "
         "library; `briefing fetch` brings in what is new.",
-    )  # fmt: skip
+    )
     feeds.set_defaults(command="feeds", handler=cmd_feeds_list, json=False)
     actions = feeds.add_subparsers(title="actions", metavar="ACTION")
     add = actions.add_parser("add", parents=[common], help="follow a feed, or a page's feed")
     add.add_argument("url", help="a feed's URL, or a page that names its feed")
     add.add_argument("--source", metavar="ID", help="the source of its articles")
-    add.add_argument("--full-text", choices=("auto", "on", "off"), default="auto",
-                     help="fetch each item's page for its text: auto (when the item is a "
-                     "summary), on, off")  # fmt: skip
-    add.add_argument("--interval", type=_minutes, default=60, metavar="MINUTES",
-                     help="minutes between fetches (default 60)")  # fmt: skip
+    add.add_argument(
+        "--full-text",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="fetch each item's page for its text: auto (when the item is a summary), on, off",
+    )
+    add.add_argument(
+        "--interval",
+        type=_minutes,
+        default=60,
+        metavar="MINUTES",
+        help="minutes between fetches (default 60)",
+    )
     add.set_defaults(handler=cmd_feeds_add)
     listing = actions.add_parser("list", parents=[common], help="each feed's last fetch")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -60,14 +70,19 @@ def add_feed_commands(
     opml_out.set_defaults(handler=cmd_feeds_export)
 
     fetch = commands.add_parser(
-        "fetch", parents=[common], help="bring in what is new from the feeds you follow",
+        "fetch",
+        parents=[common],
+        help="bring in what is new from the feeds you follow",
         description="Fetch every due feed (each at most once per its interval, default hourly) "
         "and import its new items, with full text when the feed gives a summary.",
-    )  # fmt: skip
+    )
     fetch.add_argument("--feed", metavar="ID", help="only this feed")
-    fetch.add_argument("--force", action="store_true",
-                       help="fetch feeds not due yet (a server's Retry-After and back-off after "
-                       "failures still hold)")  # fmt: skip
+    fetch.add_argument(
+        "--force",
+        action="store_true",
+        help="fetch feeds not due yet (a server's Retry-After and back-off after "
+        "failures still hold)",
+    )
     fetch.add_argument("--json", action="store_true", help="print the outcome as JSON")
     fetch.set_defaults(command="fetch", handler=cmd_fetch)
 
@@ -79,8 +94,9 @@ def _minutes(value: str) -> int:
     return number
 
 
-def cmd_feeds_add(workspace: Workspace, args: argparse.Namespace, out: Console,
-                  err: Console) -> int:  # fmt: skip
+def cmd_feeds_add(
+    workspace: Workspace, args: argparse.Namespace, out: Console, err: Console
+) -> int:
     full_text = {"on": True, "off": False, "auto": None}[args.full_text]
     added = workspace.following().add(args.url, args.source, full_text, args.interval)
     feed = added.feed
@@ -94,18 +110,26 @@ def cmd_feeds_add(workspace: Workspace, args: argparse.Namespace, out: Console,
     return EXIT_OK
 
 
-def cmd_feeds_list(workspace: Workspace, args: argparse.Namespace, out: Console,
-                   err: Console) -> int:  # fmt: skip
+def cmd_feeds_list(
+    workspace: Workspace, args: argparse.Namespace, out: Console, err: Console
+) -> int:
     states, problems = workspace.following().states()
     for problem in problems:
         err.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
     if args.json:
-        print(json.dumps([feed_json(feed, state) for feed, state in states],
-                         ensure_ascii=False, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                [feed_json(feed, state) for feed, state in states], ensure_ascii=False, indent=2
+            )
+        )
         return EXIT_OK
     if not states:
-        out.print(Text("No feeds yet: `briefing feeds add URL` follows one (a feed, or a page "
-                       "that names its feed)."))  # fmt: skip
+        out.print(
+            Text(
+                "No feeds yet: `briefing feeds add URL` follows one (a feed, or a page "
+                "that names its feed)."
+            )
+        )
         return EXIT_OK
     table = Table(box=None, pad_edge=False)
     for column in ("feed", "last fetch", "status", "new", "next due"):
@@ -119,38 +143,51 @@ def cmd_feeds_list(workspace: Workspace, args: argparse.Namespace, out: Console,
             status += f" ({plural(state.failures, 'failure')} in a row)"
         if state.moved_to:
             status += f"; moved to {state.moved_to}? `briefing feeds accept {feed.id}`"
-        table.add_row(Text(f"{feed.id}\n{feed.url}"), Text(_when(state.last_fetch)),
-                      Text(status), Text(str(state.new_items)), Text(_due(state, now)))  # fmt: skip
+        table.add_row(
+            Text(f"{feed.id}\n{feed.url}"),
+            Text(_when(state.last_fetch)),
+            Text(status),
+            Text(str(state.new_items)),
+            Text(_due(state, now)),
+        )
     out.print(table)
     return EXIT_OK
 
 
-def cmd_feeds_accept(workspace: Workspace, args: argparse.Namespace, out: Console,
-                     err: Console) -> int:  # fmt: skip
+def cmd_feeds_accept(
+    workspace: Workspace, args: argparse.Namespace, out: Console, err: Console
+) -> int:
     url = workspace.following().accept_move(args.id)
     out.print(Text(f"Following {args.id} at {url} from now on."))
     return EXIT_OK
 
 
-def cmd_feeds_remove(workspace: Workspace, args: argparse.Namespace, out: Console,
-                     err: Console) -> int:  # fmt: skip
+def cmd_feeds_remove(
+    workspace: Workspace, args: argparse.Namespace, out: Console, err: Console
+) -> int:
     workspace.following().remove(args.id)
     out.print(Text(f"No longer following {args.id}; its articles stay in your library."))
     return EXIT_OK
 
 
-def cmd_feeds_import(workspace: Workspace, args: argparse.Namespace, out: Console,
-                     err: Console) -> int:  # fmt: skip
+def cmd_feeds_import(
+    workspace: Workspace, args: argparse.Namespace, out: Console, err: Console
+) -> int:
     added, skipped = workspace.following().import_opml(Path(args.file).expanduser())
-    out.print(Text(f"Following {plural(len(added), 'new feed')} from "
-                   f"{clean_text(args.file)}; {len(skipped)} not added."))  # fmt: skip
+    out.print(
+        Text(
+            f"Following {plural(len(added), 'new feed')} from "
+            f"{clean_text(args.file)}; {len(skipped)} not added."
+        )
+    )
     for line in skipped:
         err.print(Text(f"skipped: {line}", style="yellow"), soft_wrap=True)
     return EXIT_OK
 
 
-def cmd_feeds_export(workspace: Workspace, args: argparse.Namespace, out: Console,
-                     err: Console) -> int:  # fmt: skip
+def cmd_feeds_export(
+    workspace: Workspace, args: argparse.Namespace, out: Console, err: Console
+) -> int:
     text = workspace.following().export_opml()
     if args.output:
         Path(args.output).expanduser().write_text(text, encoding="utf-8")
@@ -194,16 +231,30 @@ def print_fetch(report: FetchReport, workspace: Workspace, out: Console, err: Co
         if outcome.status == "new":
             out.print(Text(f"  {outcome.feed.id}: {plural(len(outcome.new), 'new article')}"))
         elif outcome.status == "failed":
-            err.print(Text(f"failed: {outcome.feed.id} ({clean_text(outcome.feed.url)}): "
-                           f"{outcome.error}; next try {_in(outcome.waits_until, now)}",
-                           style="yellow"), soft_wrap=True)  # fmt: skip
+            err.print(
+                Text(
+                    f"failed: {outcome.feed.id} ({clean_text(outcome.feed.url)}): "
+                    f"{outcome.error}; next try {_in(outcome.waits_until, now)}",
+                    style="yellow",
+                ),
+                soft_wrap=True,
+            )
         elif outcome.status == "waiting":
-            err.print(Text(f"waiting: {outcome.feed.id}: {outcome.error}, until "
-                           f"{_in(outcome.waits_until, now)}", style="dim"),
-                      soft_wrap=True)  # fmt: skip
+            err.print(
+                Text(
+                    f"waiting: {outcome.feed.id}: {outcome.error}, until "
+                    f"{_in(outcome.waits_until, now)}",
+                    style="dim",
+                ),
+                soft_wrap=True,
+            )
         if outcome.moved_to:
-            out.print(Text(f"  {outcome.feed.id} moved for good to {clean_text(outcome.moved_to)}"
-                           " (feeds.yaml updated)"))  # fmt: skip
+            out.print(
+                Text(
+                    f"  {outcome.feed.id} moved for good to {clean_text(outcome.moved_to)}"
+                    " (feeds.yaml updated)"
+                )
+            )
         for notice in outcome.notices:
             err.print(Text(f"note: {notice}", style="dim"), soft_wrap=True)
     if report.imports.imported or report.imports.failed:
@@ -213,12 +264,16 @@ def print_fetch(report: FetchReport, workspace: Workspace, out: Console, err: Co
 def feed_json(feed: Feed, state: FeedState) -> dict[str, object]:
     return {
         **feed.to_yaml(),
-        "last_fetch": _iso(state.last_fetch), "status": state.status or None,
-        "error": state.error or None, "failures": state.failures,
-        "new_items": state.new_items, "total_items": state.total_items,
-        "next_due": _iso(_next(state)), "etag": state.etag or None,
+        "last_fetch": _iso(state.last_fetch),
+        "status": state.status or None,
+        "error": state.error or None,
+        "failures": state.failures,
+        "new_items": state.new_items,
+        "total_items": state.total_items,
+        "next_due": _iso(_next(state)),
+        "etag": state.etag or None,
         "last_modified": state.last_modified or None,
-    }  # fmt: skip
+    }
 
 
 def _next(state: FeedState) -> float:

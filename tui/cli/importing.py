@@ -34,8 +34,13 @@ def cmd_import(workspace: Workspace, args: argparse.Namespace, out: Console, err
         task = progress.add_task("", total=None, line="")
 
         def advance(status: ImportStatus) -> None:
-            progress.update(task, completed=status.bytes_done, total=status.bytes_total or None,
-                            description=status.name, line=import_line(status))  # fmt: skip
+            progress.update(
+                task,
+                completed=status.bytes_done,
+                total=status.bytes_total or None,
+                description=status.name,
+                line=import_line(status),
+            )
 
         report = workspace.import_files(paths, into=into, source=args.source, progress=advance)
     if report.imported and (into is None or into in workspace.content_dirs):
@@ -62,12 +67,20 @@ def print_report(
     if report.imported == [] and report.duplicates and not report.failed:
         out.print(Text("Nothing new: every article was already in your briefing.", style="dim"))
     if report.same_story:
-        out.print(Text(f"{plural(len(report.same_story))} linked to the same story told by "
-                       "an article already there (same_as: in their front matter)."))  # fmt: skip
+        out.print(
+            Text(
+                f"{plural(len(report.same_story))} linked to the same story told by "
+                "an article already there (same_as: in their front matter)."
+            )
+        )
     if report.new_sources:
         names = ", ".join(workspace.source(s).name for s in report.new_sources)
-        out.print(Text(f"New sources, graded unrated until you rate them in "
-                       f"{clean_text(str(target / 'sources.yaml'))}: {names}"))  # fmt: skip
+        out.print(
+            Text(
+                f"New sources, graded unrated until you rate them in "
+                f"{clean_text(str(target / 'sources.yaml'))}: {names}"
+            )
+        )
     for path, notice in report.notices:
         err.print(Text(f"note: {path}: {notice}", style="dim"), soft_wrap=True)
     for path, reason in report.failed:

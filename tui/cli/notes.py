@@ -48,9 +48,12 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace, out: Console, err:
     for annotation, title in rows:
         quote = annotation.target.exact if annotation.target else "(whole article)"
         table.add_row(
-            Text(title), Text(quote, style="italic"), Text(annotation.note),
-            Text(", ".join(annotation.tags)), Text(annotation.updated[:16].replace("T", " ")),
-        )  # fmt: skip
+            Text(title),
+            Text(quote, style="italic"),
+            Text(annotation.note),
+            Text(", ".join(annotation.tags)),
+            Text(annotation.updated[:16].replace("T", " ")),
+        )
     out.print(table)
     out.print(Text(plural(len(rows), "annotation"), style="dim"))
     return EXIT_OK

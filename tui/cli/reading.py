@@ -59,10 +59,13 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace, out: Console, err
     if result.shown_for is not None:
         out.print(
             Text.assemble(
-                "Nothing matches “", result.query, "”; showing results for “",
-                (result.shown_for, "bold"), "” (--literal for the query as typed)",
+                "Nothing matches “",
+                result.query,
+                "”; showing results for “",
+                (result.shown_for, "bold"),
+                "” (--literal for the query as typed)",
             )
-        )  # fmt: skip
+        )
     if result.hits:
         out.print(hits_table(result.hits, workspace, out.width))
     shown = len(result.hits)
@@ -110,8 +113,12 @@ def cmd_show(workspace: Workspace, args: argparse.Namespace, out: Console, err: 
         out.print(Text(f"\n{also} (`briefing stories`):", style="bold"))
         for hit in others:
             source = workspace.source(hit.source)
-            out.print(Text(f"  {format_date(hit.published)}  {source.label} ({source.grade})  "
-                           f"{hit.title}  [{hit.id}]"))  # fmt: skip
+            out.print(
+                Text(
+                    f"  {format_date(hit.published)}  {source.label} ({source.grade})  "
+                    f"{hit.title}  [{hit.id}]"
+                )
+            )
     return EXIT_OK
 
 

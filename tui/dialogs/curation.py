@@ -18,8 +18,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-GRADE_HELP = ("A completely reliable · B usually reliable · C fairly reliable · "
-              "D not usually reliable · E unreliable · F cannot be judged")  # fmt: skip
+GRADE_HELP = (
+    "A completely reliable · B usually reliable · C fairly reliable · "
+    "D not usually reliable · E unreliable · F cannot be judged"
+)
 
 
 @dataclass(frozen=True)

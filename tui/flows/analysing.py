@@ -135,8 +135,9 @@ class AnalysisFlow:
         def work() -> tuple[list[Emerging], dt.date]:
             until = workspace.newest_date(request) or dt.date.today()
             chosen = request.filters
-            found = workspace.emerging(EMERGING_DAYS, until, BASELINE_DAYS, chosen.theme,
-                                       chosen.query)  # fmt: skip
+            found = workspace.emerging(
+                EMERGING_DAYS, until, BASELINE_DAYS, chosen.theme, chosen.query
+            )
             return found, until
 
         screen.in_thread("emerging", work, partial(self._emerging_ready, self._what(request)))

@@ -169,8 +169,10 @@ class AnnotationFlow:
         host = self.screen
         if isinstance(outcome, Failed):
             if again is not None:
-                host.tell(f"Notes not saved: {outcome.message}. Your text is back in the editor.",
-                          severity="error")  # fmt: skip
+                host.tell(
+                    f"Notes not saved: {outcome.message}. Your text is back in the editor.",
+                    severity="error",
+                )
                 again()
             else:
                 host.tell(f"Notes not saved: {outcome.message}", severity="error")
@@ -197,8 +199,10 @@ class AnnotationFlow:
             notes is not None and notes.article_id == annotation.article_id
         )
         if notes is not None and notes.problem and same:
-            self.screen.tell(f"{notes.problem}. This article's notes are read-only until it is "
-                           "fixed.", severity="error")  # fmt: skip
+            self.screen.tell(
+                f"{notes.problem}. This article's notes are read-only until it is fixed.",
+                severity="error",
+            )
             return False
         return True
 
@@ -241,9 +245,16 @@ class AnnotationFlow:
         scope = ExportScope(chosen, read=state.read)
         default = Path.cwd() / f"briefing-{dt.date.today().isoformat()}.md"
         parts = [f"query “{chosen.query.strip()}”"] if chosen.query.strip() else []
-        parts += [f"{kind} {value}" for kind, value in (
-            ("theme", chosen.theme), ("source", chosen.source), ("year", chosen.year),
-            ("place", chosen.place)) if value]  # fmt: skip
+        parts += [
+            f"{kind} {value}"
+            for kind, value in (
+                ("theme", chosen.theme),
+                ("source", chosen.source),
+                ("year", chosen.year),
+                ("place", chosen.place),
+            )
+            if value
+        ]
         parts += ["unread only"] if chosen.unread_only else []
         what = "Markdown briefing of your annotated articles" + (
             f" ({', '.join(parts)})" if parts else ""

@@ -60,8 +60,9 @@ class CurationFlow:
             query = self.screen.state.filters.query.strip()
             dialog = ThemeDialog("New theme from the query", "", query, "")
         else:
-            dialog = ThemeDialog(f"Edit theme {theme.id}", theme.name, theme.query,
-                                 theme.description)  # fmt: skip
+            dialog = ThemeDialog(
+                f"Edit theme {theme.id}", theme.name, theme.query, theme.description
+            )
 
         def chosen(draft: object) -> None:
             if not isinstance(draft, ThemeDraft):

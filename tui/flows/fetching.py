@@ -43,8 +43,10 @@ class FetchFlow:
     def start(self) -> None:
         host = self.screen
         if host.workspace.read_only:
-            host.tell(f"Read-only session: {host.workspace.read_only}; nothing can be fetched.",
-                      severity="warning")  # fmt: skip
+            host.tell(
+                f"Read-only session: {host.workspace.read_only}; nothing can be fetched.",
+                severity="warning",
+            )
             return
         if self.running:
             host.tell("Already fetching; the status line shows how far.", timeout=3)
@@ -71,8 +73,10 @@ class FetchFlow:
         if not report.feeds:
             host.tell("No feeds yet: `briefing feeds add URL` follows one.", timeout=6)
         else:
-            parts = [f"{len(report.new)} new article{'' if len(report.new) == 1 else 's'} "
-                     f"from {len(fetched)} feed{'' if len(fetched) == 1 else 's'}"]  # fmt: skip
+            parts = [
+                f"{len(report.new)} new article{'' if len(report.new) == 1 else 's'} "
+                f"from {len(fetched)} feed{'' if len(fetched) == 1 else 's'}"
+            ]
             for status in ("not modified", "failed", "waiting"):
                 if report.count(status):
                     parts.append(f"{report.count(status)} {status}")

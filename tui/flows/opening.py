@@ -54,9 +54,13 @@ class ArticleOpener:
         workspace = screen.workspace
         same_story = [story_line(hit, workspace.source(hit.source)) for hit in outcome.same_story]
         screen.query_one(ArticleView).show(
-            article, workspace.source(article.source), workspace.themes, outcome.matches,
-            not quiet, same_story,
-        )  # fmt: skip
+            article,
+            workspace.source(article.source),
+            workspace.themes,
+            outcome.matches,
+            not quiet,
+            same_story,
+        )
         screen.notes.show_notes(article, outcome.notes)
         screen.state = replace(screen.state, article=article.id)
         screen.refresh_bindings()

@@ -92,8 +92,14 @@ class SearchFlow:
     def request_for(self, offset: int = 0, typing: bool = False) -> SearchRequest:
         """The search the screen shows: the filters of the current state."""
         state = self.screen.state
-        return SearchRequest(state.filters, state.hidden, limit=PAGE, offset=offset,
-                             typing=typing, literal=self.literal)  # fmt: skip
+        return SearchRequest(
+            state.filters,
+            state.hidden,
+            limit=PAGE,
+            offset=offset,
+            typing=typing,
+            literal=self.literal,
+        )
 
     def run(self, typing: bool = False) -> None:
         """A fresh search for the current query and filters (an older one is cancelled)."""
@@ -217,10 +223,16 @@ class SearchFlow:
         screen = self.screen
         articles = screen.query_one(ArticleList)
         articles.show(
-            hits, total, read=screen.state.read, sources=screen.workspace.sources,
-            marks=screen.marks, with_snippets=with_snippets, append=append,
-            empty_message=empty_message, new=frozenset(screen.fetching.unread_new()),
-        )  # fmt: skip
+            hits,
+            total,
+            read=screen.state.read,
+            sources=screen.workspace.sources,
+            marks=screen.marks,
+            with_snippets=with_snippets,
+            append=append,
+            empty_message=empty_message,
+            new=frozenset(screen.fetching.unread_new()),
+        )
         counted = articles.total if self.result is not None else None
         screen.listed = (len(articles.hits), counted)
 
@@ -230,9 +242,11 @@ class SearchFlow:
         screen = self.screen
         new = Counter(screen.fetching.unread_new().values())
         screen.query_one(SourcesPane).show(
-            screen.workspace.sources, facets.sources if facets else {},
-            screen.state.filters.source, new,
-        )  # fmt: skip
+            screen.workspace.sources,
+            facets.sources if facets else {},
+            screen.state.filters.source,
+            new,
+        )
 
     def show_facets(self, result: SearchResult | None) -> None:
         facets = result.facets if result else None
@@ -248,9 +262,11 @@ class SearchFlow:
             facets.months if facets else (),
         )
         screen.query_one(WhenWherePane).show(
-            facets.years if facets else {}, facets.places if facets else {},
-            chosen.year, chosen.place,
-        )  # fmt: skip
+            facets.years if facets else {},
+            facets.places if facets else {},
+            chosen.year,
+            chosen.place,
+        )
 
 
 def _hint(result: SearchResult) -> str:

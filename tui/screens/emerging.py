@@ -44,16 +44,25 @@ class EmergingScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         start = self.until - dt.timedelta(days=EMERGING_DAYS - 1)
         head = Text(f"Rising in {self.what}", style="bold")
-        head.append(f"\n{start} – {self.until} against the {BASELINE_DAYS} days before · "
-                    "articles now / before · G² (log-likelihood; ≥ 10.8: p < 0.001)",
-                    style="dim")  # fmt: skip
+        head.append(
+            f"\n{start} – {self.until} against the {BASELINE_DAYS} days before · "
+            "articles now / before · G² (log-likelihood; ≥ 10.8: p < 0.001)",
+            style="dim",
+        )
         with Vertical(id="emerging-box"):
             yield Static(head, markup=False)
             options = [Option(self._row(item), id=str(n)) for n, item in enumerate(self.found)]
             if not options:
-                options = [Option(Text("Nothing rose: no term is in 3 articles or more of the "
-                                       "window and more often than before.", style="dim"),
-                                  disabled=True)]  # fmt: skip
+                options = [
+                    Option(
+                        Text(
+                            "Nothing rose: no term is in 3 articles or more of the "
+                            "window and more often than before.",
+                            style="dim",
+                        ),
+                        disabled=True,
+                    )
+                ]
             yield OptionList(*options, id="emerging-list")
             yield Static(Text("Enter searches the term · Esc back", style="dim"), markup=False)
 

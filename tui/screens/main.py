@@ -122,8 +122,14 @@ class MainScreen(Screen[None], BackgroundWork):
     def store(self) -> StateStore:
         return self.keeper.store
 
-    def tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-             timeout: float | None = None) -> None:  # fmt: skip
+    def tell(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
         """A notification whose text is shown as is: it often quotes untrusted input."""
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
@@ -206,11 +212,16 @@ class MainScreen(Screen[None], BackgroundWork):
         theme = self.workspace.themes.get(chosen.theme or "")
         shown, total = self.listed
         return StatusView(
-            chosen, self.workspace.source(chosen.source).name if chosen.source else None,
+            chosen,
+            self.workspace.source(chosen.source).name if chosen.source else None,
             theme.name if theme else chosen.theme,
             self.related_to.title if self.related_to else None,
-            shown, total, self.activity, self.error, self.hint,
-        )  # fmt: skip
+            shown,
+            total,
+            self.activity,
+            self.error,
+            self.hint,
+        )
 
     def on_unmount(self) -> None:
         self.keeper.save_now(self.state)

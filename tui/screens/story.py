@@ -29,12 +29,15 @@ from index.models import Article, Story
 
 from ..render import article_renderable, format_date, story_span
 
-MONTHS = frozenset("january february march april may june july august september october "
-                   "november december".split())  # fmt: skip
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
 WIDE = 120
 """Columns from which two articles are shown side by side."""
-_FIGURE = re.compile(r"\b\d[\d,.]*(?:\s?(?:%|per cent|percent|hectares|tons|tonnes|km|million|"
-                     r"billion|thousand))?")  # fmt: skip
+_FIGURE = re.compile(
+    r"\b\d[\d,.]*(?:\s?(?:%|per cent|percent|hectares|tons|tonnes|km|million|"
+    r"billion|thousand))?"
+)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 
 
@@ -94,8 +97,9 @@ class StoryScreen(Screen[str | None]):
         Binding("enter", "open_article", "Open in the Reader", id="story.open"),
     ]
 
-    def __init__(self, story: Story, articles: list[Article], workspace: Workspace,
-                 current: str = "") -> None:  # fmt: skip
+    def __init__(
+        self, story: Story, articles: list[Article], workspace: Workspace, current: str = ""
+    ) -> None:
         super().__init__()
         self.story = story
         self.articles = articles

@@ -99,8 +99,9 @@ class NotesPane(Vertical):
         self._all: list[tuple[Annotation, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield NotesFilter(placeholder="Filter every annotation… (↓ or Esc: the list)",
-                          id="notes-filter")  # fmt: skip
+        yield NotesFilter(
+            placeholder="Filter every annotation… (↓ or Esc: the list)", id="notes-filter"
+        )
         yield NotesList(id="notes-list")
 
     def on_mount(self) -> None:
@@ -128,8 +129,9 @@ class NotesPane(Vertical):
         if about.plain:
             options.append(Option(about, disabled=True))
         if not options:
-            options.append(Option(Text("Notes on the open article appear here.", style="dim"),
-                                  disabled=True))  # fmt: skip
+            options.append(
+                Option(Text("Notes on the open article appear here.", style="dim"), disabled=True)
+            )
         self._replace(options)
 
     def enter_corpus_mode(self) -> None:
@@ -164,9 +166,13 @@ class NotesPane(Vertical):
         options = []
         for annotation, title in self._all:
             haystack = " ".join(
-                (title, annotation.note, " ".join(annotation.tags),
-                 annotation.target.exact if annotation.target else "")
-            ).lower()  # fmt: skip
+                (
+                    title,
+                    annotation.note,
+                    " ".join(annotation.tags),
+                    annotation.target.exact if annotation.target else "",
+                )
+            ).lower()
             if all(word in haystack for word in words):
                 key = corpus_key(annotation)
                 options.append(Option(corpus_prompt(annotation, title), id=key))

@@ -46,9 +46,15 @@ class ArticleView(ScrollView, can_focus=True):
     """Shows one article with a sentence cursor; see the module docstring for keys."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "reader--match", "reader--match-current", "reader--annotated", "reader--cursor",
-        "reader--selection", "reader--flash", "reader--rule", "reader--hint",
-    }  # fmt: skip
+        "reader--match",
+        "reader--match-current",
+        "reader--annotated",
+        "reader--cursor",
+        "reader--selection",
+        "reader--flash",
+        "reader--rule",
+        "reader--hint",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "down", "Down", show=False, id="reader.down"),

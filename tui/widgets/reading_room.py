@@ -68,10 +68,16 @@ def pane_bindings() -> list[Binding]:
     ordered = by_key()
     span = f"{ordered[0].key}-{ordered[-1].key}"
     return [
-        Binding(pane.key, f"focus_pane('{pane.id}')", "Panes" if n == 0 else pane.title,
-                show=n == 0, key_display=span if n == 0 else None, id=f"pane.{pane.id}")
+        Binding(
+            pane.key,
+            f"focus_pane('{pane.id}')",
+            "Panes" if n == 0 else pane.title,
+            show=n == 0,
+            key_display=span if n == 0 else None,
+            id=f"pane.{pane.id}",
+        )
         for n, pane in enumerate(ordered)
-    ]  # fmt: skip
+    ]
 
 
 class ReadingRoom(Horizontal):

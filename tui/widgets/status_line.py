@@ -61,8 +61,12 @@ def status_text(view: StatusView) -> Text:
         parts: list[tuple[str, str]] = []
         if chosen.query.strip():
             parts.append(("query", f"“{chosen.query.strip()}”"))
-        for label, value in (("source", view.source), ("theme", view.theme),
-                             ("year", chosen.year), ("place", chosen.place)):  # fmt: skip
+        for label, value in (
+            ("source", view.source),
+            ("theme", view.theme),
+            ("year", chosen.year),
+            ("place", chosen.place),
+        ):
             if value:
                 parts.append((label, value))
         if chosen.unread_only:

@@ -50,8 +50,11 @@ def _blocks(matcher: Any, values: bool) -> Iterator[Block]:
                 matcher._read_values()
             start = matcher._i  # past the start of the first block when a filter moved it
             if start:
-                yield Block(ids[start:], matcher._weights[start:],
-                            matcher._values[start:] if values else None)  # fmt: skip
+                yield Block(
+                    ids[start:],
+                    matcher._weights[start:],
+                    matcher._values[start:] if values else None,
+                )
             else:
                 yield Block(ids, matcher._weights, matcher._values if values else None)
             matcher._next_block()
@@ -109,8 +112,10 @@ class TermPostings:
         """The document numbers and weights as NumPy arrays, for scoring them all at once
         (made on first use, kept with the postings)."""
         if self._arrays is None:
-            self._arrays = (np.array(self.ids, dtype=np.int64),
-                            np.array(self.weights, dtype=np.float64))  # fmt: skip
+            self._arrays = (
+                np.array(self.ids, dtype=np.int64),
+                np.array(self.weights, dtype=np.float64),
+            )
         return self._arrays
 
 
