@@ -68,7 +68,15 @@ TITLES = (
     "Director",
 )
 _CAP = r"[A-Z][\w'-]+"
-_TITLED = re.compile(rf"\b(?:{'|'.join(TITLES)}) +({_CAP}(?: {_CAP}){{1,2}})")
+_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
+_TITLED = re.compile(rf"\b(?:(?:{_TITLE})[ -]+)+({_CAP}(?: {_CAP}){{1,2}})")
+"""Names after one title or a chain of them ("Great Leader Comrade Kim Il Sung")."""
+_POSSESSIVE = re.compile(r"['’]s?$")
+TITLE_WORDS = frozenset(word for title in TITLES for word in title.split()) | {
+    "General", "Great", "Dear", "Respected", "Supreme", "Vice", "First", "Deputy", "Mr", "Mrs",
+    "Ms", "Dr", "Professor", "Honorary", "Acting", "Foreign", "Defence", "Defense", "Party",
+}  # fmt: skip
+"""Words of titles and honorifics: never a person's name, nor the first word of one."""
 KNOWN_ORGANIZATIONS = (
     "Workers' Party of Korea",
     "WPK",
@@ -179,6 +187,8 @@ def find_places(text: str) -> list[str]:
 
 
 def find_people(text: str) -> list[str]:
+    """People named in the text, without possessives, titles or honorifics ("Kim Jong Un's",
+    "Comrade Kim Il Sung", "General Secretary" are "Kim Jong Un", "Kim Il Sung", no one)."""
     found = [
         " ".join(part.capitalize() for part in re.split(r"[\s-]", match.group()))
         for match in _KOREAN_NAME.finditer(text)
@@ -187,20 +197,63 @@ def find_people(text: str) -> list[str]:
         )
     ]
     for match in _TITLED.finditer(text):
-        name = match.group(1)
-        if not _is_organization_phrase(name):
+        name = _person(match.group(1))
+        if name and not _is_organization_phrase(name):
             found.append(name)
     return _unique(_drop_parts(found))
 
 
+def _person(name: str) -> str:
+    """A captured name without its possessive and leading title words; "" if none is left
+    or what is left is one word of a title."""
+    words = [_POSSESSIVE.sub("", word) for word in name.split()]
+    while words and words[0] in TITLE_WORDS:
+        words.pop(0)
+    if len(words) < 2:
+        return ""  # a lone surname after a title ("General Guterres") is too little to file
+    if any(word in TITLE_WORDS for word in words):
+        return ""  # "Kim Minister": a title inside is a run-on, not a name
+    return " ".join(words)
+
+
 def find_organizations(text: str) -> list[str]:
+    """Bodies named in the text. A dateline's agency ("Pyongyang, July 1 (KCNA) --") says
+    who filed the report, not what it is about, so it is not counted (like its city)."""
+    text = _DATELINE.sub(" ", text)
     named = {match.group() for match in _KNOWN.finditer(text)}
     found = [name for name in KNOWN_ORGANIZATIONS if name in named]
     for match in _ORGANIZATION.finditer(text):
-        phrase = _LEADING_NOISE.sub("", match.group(1)).strip()
-        if len(phrase.split()) >= 2:
+        phrase = _organization(match.group(1))
+        if phrase:
             found.append(phrase)
     return _unique(_drop_parts(found))
+
+
+_NOT_A_BODY = frozenset({
+    "Press", "Statement", "Officials", "Official", "Members", "Member", "Delegation", "Speech",
+    "Letter", "Message", "Greetings", "Congratulatory", "Talk", "Report", "Relations",
+    "Spokesman", "Spokeswoman", "Spokesperson", "Affairs", "Organizational",
+})  # fmt: skip
+_OCCASION = re.compile(r"^.*?\b(?:Meeting|Session|Conference|Plenary|Congress)\b.*? of (?:the )?")
+"""The head of "Ninth Plenary Meeting of the Eighth Central Committee …": an occasion."""
+"""Words that start a phrase about a body, not its name ("Press Statement of …")."""
+
+
+def _organization(phrase: str) -> str:
+    """A captured phrase as an organisation's name, or "" when it is not one."""
+    phrase = _LEADING_NOISE.sub("", phrase).strip().rstrip("-–—")
+    phrase = _OCCASION.sub("", phrase)  # the body the occasion was of
+    words = phrase.split()
+    while words and words[0] in _NOT_A_BODY:  # "Press Statement of the …": the body follows
+        words = words[1:]
+        while words and words[0] in ("of", "the", "and", "for"):
+            words = words[1:]
+    if len(words) < 2 or words[-2] == "Vice":  # "Vice Department" is half a title
+        return ""
+    name = " ".join(words)
+    if re.search(r"[a-z][A-Z]", name.replace("Mc", "")):  # text run together: "InternationalKim"
+        return ""
+    return name
 
 
 def _is_organization_phrase(name: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from index.feeds.subscriptions import Feed
@@ -44,6 +45,7 @@ def plain(renderable: object) -> str:
     return console.export_text()
 
 
+@pytest.mark.slow  # over 3 s: left to make test
 async def test_fetching_while_reading_moves_nothing_and_marks_what_is_new(
     make_app: AppFactory, feed_server: FeedServer, data_paths: DataPaths, corpus_dir: Path
 ) -> None:

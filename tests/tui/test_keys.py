@@ -233,6 +233,7 @@ async def test_question_mark_shows_help_and_escape_closes_it(running_app: Pilot[
     assert not isinstance(app.screen, HelpScreen)
 
 
+@pytest.mark.slow  # over 3 s: left to make test
 async def test_command_palette_reaches_filters_and_articles(running_app: Pilot[None]) -> None:
     pilot = running_app
     await pilot.press("ctrl+p")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.paths import DataPaths
 from index.workspace import Workspace
 
@@ -19,6 +21,7 @@ from .conftest import (
 )
 
 
+@pytest.mark.slow  # over 3 s: left to make test
 async def test_copies_show_where_else_the_story_is_told(
     make_app: AppFactory, corpus_dir: Path, data_paths: DataPaths
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -47,6 +48,7 @@ async def open_story(pilot: Pilot[None]) -> StoryScreen:
     return screen
 
 
+@pytest.mark.slow  # over 3 s: left to make test
 async def test_a_story_shows_its_sources_side_by_side_and_opens_one_to_annotate(
     make_app: AppFactory, tmp_path: Path, data_paths: DataPaths
 ) -> None:
@@ -96,6 +98,7 @@ async def test_an_article_without_a_story_says_so(make_app: AppFactory, tmp_path
         assert not isinstance(pilot.app.screen, StoryScreen)
 
 
+@pytest.mark.slow  # over 3 s: left to make test
 async def test_the_timeline_draws_the_results_and_filters_by_a_period(
     make_app: AppFactory, tmp_path: Path
 ) -> None:

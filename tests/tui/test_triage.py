@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from rich.console import Console
 from textual.pilot import Pilot
@@ -92,6 +93,7 @@ async def test_grading_a_source_from_the_sources_pane(
     assert (corpus_dir / "sources.yaml").read_text(encoding="utf-8") == before
 
 
+@pytest.mark.slow  # over 3 s: left to make test
 async def test_saving_the_query_as_a_theme_and_editing_it(
     make_app: AppFactory, data_paths: DataPaths
 ) -> None:
