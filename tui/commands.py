@@ -56,6 +56,7 @@ class BriefingCommands(Provider):
             ("next match", partial(screen.action_match, 1), "In the open article (n)"),
             ("previous match", partial(screen.action_match, -1), "In the open article (N)"),
             ("fetch feeds", screen.action_fetch, "What is new in the feeds you follow (f)"),
+            ("stop fetching", screen.fetching.stop, "Keep what came (Esc)"),
             ("story of the open article", screen.action_story, "Its sources side by side (S)"),
             ("timeline of the results", screen.action_timeline, "Filter by a period (T)"),
             ("what is emerging", screen.action_emerging, "Rising terms of the results (E)"),

@@ -76,7 +76,7 @@ KEYMAP: list[tuple[str, list[Entry]]] = [
         _e("The open article's story: every source's article side by side", "story"),
         _e("The results over time, by source; choose a period to filter by", "timeline"),
         _e("What is rising in the results' last two weeks; Enter searches a term", "emerging"),
-        _e("Leave related articles; clear the query", "escape"),
+        _e("Stop a fetch; leave related articles; clear the query", "escape"),
         _e("Accept the suggested correction (“did you mean…”)", "suggestion.accept"),
         _e("Show what the query as typed finds, not its correction's results",
            "suggestion.literal"),

@@ -103,3 +103,49 @@ async def test_a_failing_feed_is_listed_not_thrown(
             n.startswith("0 new articles from 1 feed · 1 failed") for n in notifications(pilot)
         )
         assert "test-news: HTTP 500" in "\n".join(notifications(pilot))
+
+
+@pytest.mark.slow
+async def test_escape_stops_a_fetch_within_a_second_keeping_what_came(
+    make_app: AppFactory, data_paths: DataPaths, corpus_dir: Path
+) -> None:
+    """A feed whose item page drips forever: Esc ends the fetch at once, the rest intact."""
+    import time
+
+    from tests.hostile_server import HostileServer, answer, drip
+
+    server = HostileServer()
+    items = "".join(
+        f"<item><title>Slow {n}</title><link>{server.url(f'/p{n}')}</link>"
+        f"<description>A summary.</description></item>"
+        for n in range(3)
+    )
+    feed = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>D</title>{items}</channel></rss>'
+    )
+    server.handlers["/feed"] = answer("200 OK", {"Content-Type": "application/rss+xml"},
+                                      feed.encode())  # fmt: skip
+    for n in range(3):
+        server.handlers[f"/p{n}"] = drip(b"HTTP/1.1 200 OK\r\n", every=0.5)
+    workspace = Workspace([corpus_dir, data_paths.library_dir], data_paths)
+    workspace.following().subscriptions.add(Feed("drip", server.url("/feed"), None, "D", True))
+    workspace.close()
+    try:
+        async with started(make_app()) as pilot:
+            screen = main_screen(pilot)
+            await pilot.press("f")
+            begun = time.monotonic()
+            while server.hits.count("/p0") < 1 and time.monotonic() - begun < 10:
+                await pilot.pause(0.02)  # not wait_until: it waits for the workers to end
+            asked = time.monotonic()
+            await pilot.press("escape")
+            while screen.fetching.running and time.monotonic() - asked < 10:
+                await pilot.pause(0.02)
+            seconds = time.monotonic() - asked
+            assert seconds < 1.5, seconds
+            assert any("Stopping the fetch" in n for n in notifications(pilot)), notifications(
+                pilot
+            )
+            assert "⟳" not in status_text(pilot)
+    finally:
+        server.close()

@@ -12,6 +12,7 @@ left alone. What went wrong with each feed is listed in one notification.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ class FetchFlow:
         self.running = False
         self.new: dict[str, str] = {}
         """Articles fetched lately (id → source), new until read."""
+        self._stopping = threading.Event()
 
     def load(self) -> None:
         """The articles earlier fetches brought (kept in the data dir)."""
@@ -49,12 +51,26 @@ class FetchFlow:
             )
             return
         if self.running:
-            host.tell("Already fetching; the status line shows how far.", timeout=3)
+            host.tell("Already fetching; the status line shows how far (Esc stops it).", timeout=3)
             return
         self.running = True
+        self._stopping.clear()
         host.activity = "fetching feeds…"
-        work = partial(tasks.fetch_feeds, host.workspace, host.on_loop(self._progress), cancelled)
+        progress = host.on_loop(self._progress)
+        work = partial(tasks.fetch_feeds, host.workspace, progress, self._should_stop)
         host.in_thread("fetch", work, self._done)
+
+    def stop(self) -> bool:
+        """Stop the running fetch (Esc): within a second, keeping what came; False if none."""
+        if not self.running or self._stopping.is_set():
+            return False
+        self._stopping.set()
+        self.screen.activity = "stopping the fetch…"
+        return True
+
+    def _should_stop(self) -> bool:
+        """Asked by the fetch between steps, in its thread: Esc, or the app leaving."""
+        return self._stopping.is_set() or cancelled()
 
     def _progress(self, status: FetchStatus) -> None:
         if self.running:

@@ -246,8 +246,11 @@ class MainScreen(Screen[None], BackgroundWork):
             self.focus_pane(target)
 
     def action_escape(self) -> None:
-        """Outside the search box: leave related articles, else clear the query."""
-        if not self.search.leave_related() and self.query_one(SearchBox).value:
+        """Outside the search box: stop a fetch, else leave related articles, else clear the
+        query."""
+        if self.fetching.stop():
+            self.tell("Stopping the fetch; what came is kept.", timeout=3)
+        elif not self.search.leave_related() and self.query_one(SearchBox).value:
             self.query_one(SearchBox).value = ""
 
     def action_clear_all(self) -> None:
