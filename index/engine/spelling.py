@@ -2,10 +2,15 @@
 
 The index keeps stems, not words ("factori"), and keeping a second, unstemmed
 copy of every text only for suggestions would double the cost of indexing. So
-each plain word the index does not know is stemmed, the known stems nearest to
-it in spelling are found (one edit before two, same first letter, the most
-frequent first), and the winning stem is turned back into a real word by
-reading it in a document that contains it. A word the index knows from only
+each plain word the index does not know is first edited as typed — every
+letter dropped, added, swapped with its neighbour or replaced, the typing
+mistakes people make — and each edit that stems to a known stem is a
+candidate, the commonest winning and kept as written ("rehabilitaion" →
+"rehabilitation", "revolutoin" → "revolution"): editing the stem alone misses
+these, as the misspelt word keeps its suffix. Failing that, the known stems
+nearest to its stem in spelling are found (one edit before two, same first
+letter, the most frequent first), and the winning stem is turned back into a
+real word by reading it in a document that contains it. A word the index knows from only
 a document or two (a typo in an archive) is corrected too, when a word one
 edit away is far commoner. The engine offers a correction only when it finds
 clearly more (see `search.SUGGEST_MARGIN`).
@@ -67,6 +72,9 @@ def _correct_word(searcher: Any, reader: Any, word: str) -> str | None:
             return None
         best = max(sorted(common), key=lambda c: reader.doc_frequency("body", c))
         return _surface_word(searcher, best) or best
+    edited = _best_edit(searcher, reader, word.lower())
+    if edited is not None:
+        return edited
     for distance in (1, 2):
         candidates: set[str] = set()
         for field in SPELLING_FIELDS:
@@ -78,12 +86,61 @@ def _correct_word(searcher: Any, reader: Any, word: str) -> str | None:
     return None
 
 
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+LONGEST_EDITED = 20
+"""Longer words are not edited letter by letter (each letter makes 54 candidates)."""
+
+
+def _edits(word: str) -> set[str]:
+    """Every word one typing mistake away: a letter dropped, added, swapped or replaced."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaced = {a + c + b[1:] for a, b in splits if b for c in LETTERS if c != b[0]}
+    added = {a + c + b for a, b in splits for c in LETTERS}
+    return (dropped | swapped | replaced | added) - {word}
+
+
+CHECKED_EDITS = 8
+"""Candidates, commonest first, read in documents to see that they are written so."""
+
+
+def _best_edit(searcher: Any, reader: Any, word: str) -> str | None:
+    """The commonest word one typing mistake from `word` that the index's texts contain.
+
+    An edit whose stem is known is a candidate; as many non-words share a stem
+    with common words ("overment" stems as "over"), the commonest candidates are
+    then looked for as written in documents with their stem.
+    """
+    if len(word) > LONGEST_EDITED or not word.isascii() or not word.isalpha():
+        return None
+    scored: list[tuple[int, str, str]] = []
+    for candidate in _edits(word):
+        stem = stem_word(candidate)
+        if not stem or " " in stem:
+            continue
+        frequency = reader.doc_frequency("body", stem) + reader.doc_frequency("title", stem)
+        if frequency > RARE:
+            scored.append((frequency, candidate, stem))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    for _frequency, candidate, stem in scored[:CHECKED_EDITS]:
+        if candidate in _surface_forms(searcher, stem):
+            return candidate
+    return None
+
+
 def _surface_word(searcher: Any, stem: str) -> str | None:
     """A word as written that the index stores as `stem`, read from documents that have it.
 
     The plainest form seen in the first few documents wins: without an
     apostrophe ("un", not "un’s"), then the shortest.
     """
+    forms = _surface_forms(searcher, stem)
+    return min(forms, key=lambda form: (not form.isalnum(), len(form), form)) if forms else None
+
+
+def _surface_forms(searcher: Any, stem: str) -> set[str]:
+    """The words written in the first few documents that the index stores as `stem`."""
     forms: set[str] = set()
     for field in SPELLING_FIELDS:
         matcher = searcher.postings(field, stem) if (field, stem) in searcher.reader() else None
@@ -99,4 +156,4 @@ def _surface_word(searcher: Any, stem: str) -> str | None:
             matcher.next()
         if forms:
             break
-    return min(forms, key=lambda form: (not form.isalnum(), len(form), form)) if forms else None
+    return forms
