@@ -12,7 +12,9 @@ MIN_ARTICLES articles of the window, its share rose, and G² is at least
 MIN_G2 (p < 0.05); the list is ordered by G² (10.83 is p < 0.001, for one
 degree of freedom).
 Numbers, words of two letters and calendar words (months, weekdays: they
-rise with every dateline) are left out.
+rise with every dateline) are left out. A name of several words is one term:
+in an article that names "Choe Son Hui", "choe", "son" and "hui" are not
+counted as words, and no word of a listed name is listed beside it.
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ def emerging_terms(
             for name in str(fields.get(name_field) or "").split(", "):
                 if name.strip():
                     keys.add(("name", name.strip()))
+                    if " " in name.strip():  # its words are the name's, not words of their own
+                        keys.difference_update(
+                            ("word", token.text) for token in analyzer(name.strip())
+                        )
         if day >= start:
             recent += 1
             dates[fields["id"]] = day
@@ -102,5 +108,7 @@ def emerging_terms(
             Emerging(shown, kind, a, b, round(log_likelihood(a, b, recent, baseline), 2), ordered)
         )
     found = [item for item in found if item.score >= MIN_G2]
+    name_words = {w.lower() for item in found if item.kind == "name" for w in item.term.split()}
+    found = [item for item in found if item.kind == "name" or item.term not in name_words]
     found.sort(key=lambda e: (-e.score, e.term))
     return found[:SHOWN]

@@ -78,3 +78,18 @@ def test_the_command_names_the_window_and_prints_json(
     first = json.loads(capsys.readouterr().out)[0]
     assert first["term"] == "typhoon" and first["recent"] == 6 and len(first["articles"]) == 6
     assert main(["emerging", "--theme", "nope", *where]) == 2
+
+
+def test_a_name_of_several_words_is_one_term_and_its_words_are_not_listed(tmp_path: Path) -> None:
+    """Six recent articles name "Choe Son Hui": the name rises, not "choe", "son" or "hui"."""
+    folder = burst_library(tmp_path / "c")
+    for number in range(6):
+        path = folder / "articles" / f"a{number:02d}.md"
+        text = path.read_text().replace("---\n\n", "people: [Choe Son Hui]\n---\n\n", 1)
+        path.write_text(text.replace("They spoke", "Choe Son Hui spoke"))
+    workspace = Workspace([folder], DataPaths(tmp_path / "d"))
+    workspace.sync()
+    terms = [item.term for item in workspace.emerging(days=14, until=LAST_DAY, baseline_days=90)]
+    workspace.close()
+    assert "Choe Son Hui" in terms
+    assert not {"choe", "son", "hui"} & set(terms)
