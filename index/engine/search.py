@@ -355,7 +355,7 @@ class SearchEngine:
 
     def _suggest(self, text: str, found: int) -> str | None:
         """A corrected query, when it finds clearly more than `found` (twice, and 3 more)."""
-        suggestion = suggest_query(self._searcher, text)
+        suggestion = self.parser.variants.respaced(text) or suggest_query(self._searcher, text)
         if suggestion is None:
             return None
         try:

@@ -40,6 +40,8 @@ class VariantExpander:
 
     def __init__(self, groups: Iterable[Sequence[str]]) -> None:
         self._groups: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._joined: dict[str, str] = {}
+        """A listed name with its spaces taken out ("kimyojong") → the group's first spelling."""
         self._longest = 1
         for group in groups:
             spellings = tuple(dict.fromkeys(name.strip() for name in group if name.strip()))
@@ -48,11 +50,25 @@ class VariantExpander:
                 if key:
                     self._groups.setdefault(key, spellings)
                     self._longest = max(self._longest, len(key))
+                    self._joined.setdefault("".join(key), spellings[0])
 
     @property
     def key(self) -> str:
         """Changes whenever the groups change (for caches of what they expand to)."""
         return repr(sorted(self._groups.items()))
+
+    def respaced(self, query: str) -> str | None:
+        """`query` with a listed name that was typed with its words run together or split
+        otherwise ("Kim Yojong") written as listed ("Kim Yo Jong"); None if there is none."""
+        words = query.split()
+        for size in range(min(len(words), self._longest + 1), 1, -1):
+            for start in range(len(words) - size + 1):
+                run = words[start : start + size]
+                joined = "".join(normalise_name(" ".join(run)).split())
+                listed = self._joined.get(joined)
+                if listed and tuple(normalise_name(" ".join(run)).split()) not in self._groups:
+                    return " ".join([*words[:start], listed, *words[start + size :]])
+        return None
 
     def spellings(self, name: str) -> tuple[str, ...]:
         """All spellings of `name` (itself alone when it is not listed)."""

@@ -136,6 +136,15 @@ def test_a_misspelt_query_shows_the_correction_s_results(corpus: Workspace) -> N
     assert typing.suggestion is None and [h.id for h in typing.hits] == ["sinuiju-greenhouse"]
 
 
+def test_a_listed_name_typed_with_its_words_run_together_is_corrected_to_the_listing(
+    corpus: Workspace,
+) -> None:
+    """variants.yaml lists "Kim Jong Un": "Kim Jongun" finds nothing, and is corrected to it."""
+    result = corpus.search("Kim Jongun")
+    assert result.shown_for == "Kim Jong Un" and result.total >= 1
+    assert corpus.search("Kim Jong Un").suggestion is None
+
+
 def test_a_correction_is_offered_when_it_finds_clearly_more(
     corpus_dir: Path, tmp_path: Path
 ) -> None:
