@@ -68,7 +68,7 @@ _LAZY = {
     "ImportProgress": "importing.library", "ImportReport": "importing.library",
     "ImportStatus": "importing.library", "AddedFeed": "feeds.following",
     "Feed": "feeds.subscriptions", "FeedState": "feeds.ledger",
-    "FetchReport": "feeds.fetcher", "FetchStatus": "feeds.fetcher",
+    "FetchReport": "feeds.report", "FetchStatus": "feeds.report",
 }  # fmt: skip
 """Names whose module (importers, HTTP, feed parsing) loads only when first used."""
 

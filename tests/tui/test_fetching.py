@@ -123,8 +123,9 @@ async def test_escape_stops_a_fetch_within_a_second_keeping_what_came(
     feed = (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>D</title>{items}</channel></rss>'
     )
-    server.handlers["/feed"] = answer("200 OK", {"Content-Type": "application/rss+xml"},
-                                      feed.encode())  # fmt: skip
+    server.handlers["/feed"] = answer(
+        "200 OK", {"Content-Type": "application/rss+xml"}, feed.encode()
+    )
     for n in range(3):
         server.handlers[f"/p{n}"] = drip(b"HTTP/1.1 200 OK\r\n", every=0.5)
     workspace = Workspace([corpus_dir, data_paths.library_dir], data_paths)

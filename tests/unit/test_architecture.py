@@ -151,6 +151,20 @@ def test_every_error_a_user_can_cause_lives_with_the_root() -> None:
     assert outside == {}
 
 
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_of_the_product_is_over_400_lines() -> None:
+    """Small modules with one job: a module past this is split along a seam first."""
+    long = {
+        str(path.relative_to(PROJECT)): lines
+        for package in ("index", "tui")
+        for path in sorted((PROJECT / package).rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
 def test_the_checks_find_planted_violations() -> None:
     planted = ast.parse(
         "import whoosh\nfrom whoosh.system import _INT_SIZE\n"

@@ -45,8 +45,12 @@ def test_automatic_names_are_precise_on_the_part_never_tuned_on() -> None:
     judgements = yaml.safe_load(JUDGED.read_text(encoding="utf-8"))
     assert len(judgements["test"]) >= 60 and all(e["reason"] for e in judgements["test"])
     figures = {part: precision(records, judgements[part]) for part in ("tune", "test")}
-    print("\nautomatic people and organisations, precision: " + " · ".join(
-        f"{part} {score:.2f} ({gone} judged values no longer given)"
-        for part, (score, gone) in figures.items()))  # fmt: skip
+    print(
+        "\nautomatic people and organisations, precision: "
+        + " · ".join(
+            f"{part} {score:.2f} ({gone} judged values no longer given)"
+            for part, (score, gone) in figures.items()
+        )
+    )
     for part, (score, _gone) in figures.items():
         assert score >= MEASURED[part] - 0.005, part

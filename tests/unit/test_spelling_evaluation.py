@@ -65,9 +65,13 @@ def test_corrections_hold_on_words_never_designed_on(kcna: Workspace) -> None:
     typed = sum(e["how"] == "typed" for e in sets["test"]["misspelt"])
     assert typed >= 25  # half typed by hand, half made by edits
     found = {part: figures(kcna, sets[part]) for part in ("tune", "test")}
-    print("\ncorrections, top-1: " + " · ".join(
-        f"{part} {score:.2f} ({len(altered)} good words altered)"
-        for part, (score, altered) in found.items()))  # fmt: skip
+    print(
+        "\ncorrections, top-1: "
+        + " · ".join(
+            f"{part} {score:.2f} ({len(altered)} good words altered)"
+            for part, (score, altered) in found.items()
+        )
+    )
     for part, (score, altered) in found.items():
         assert altered == [], part
         assert score >= MEASURED[part] - 0.005, part

@@ -45,16 +45,9 @@ class AnnotateRequested(Message):
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article with a sentence cursor; see the module docstring for keys."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "reader--match",
-        "reader--match-current",
-        "reader--annotated",
-        "reader--cursor",
-        "reader--selection",
-        "reader--flash",
-        "reader--rule",
-        "reader--hint",
-    }
+    PARTS = ("match", "match-current", "annotated", "cursor", "selection", "flash", "rule", "hint")
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"reader--{part}" for part in PARTS}
+    """What the Reader draws in its own styles (app.tcss: `ArticleView > .reader--match`…)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "down", "Down", show=False, id="reader.down"),
