@@ -61,6 +61,8 @@ class VariantExpander:
         """`query` with a listed name that was typed with its words run together or split
         otherwise ("Kim Yojong") written as listed ("Kim Yo Jong"); None if there is none."""
         words = query.split()
+        if any(not word.isalnum() or word.isupper() for word in words):
+            return None  # quotes, fields, operators, negation: the query's syntax is kept
         for size in range(min(len(words), self._longest + 1), 1, -1):
             for start in range(len(words) - size + 1):
                 run = words[start : start + size]

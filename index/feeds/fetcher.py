@@ -111,16 +111,23 @@ class Fetcher:
             progress(FetchStatus(0, total, 0, ""))
         events: queue.Queue[tuple[Feed, Incoming | _Download]] = queue.Queue()
         arrived: dict[str, list[str]] = {feed.id: [] for feed in due}
+        unwritten: set[str] = set()
+        """Feeds with an item that could not be written (a full disk): asked afresh next time."""
         done = 0
 
         def take(feed: Feed, payload: Incoming | _Download) -> None:
             nonlocal done
             if isinstance(payload, Incoming):
+                failed = len(report.imports.failed)
                 article_id = self.importer.add(payload, report.imports)
                 if article_id:
                     arrived[feed.id].append(article_id)
+                if len(report.imports.failed) > failed:
+                    unwritten.add(feed.id)  # its validators must not hide the item next time
                 return
             done += 1
+            if feed.id in unwritten:
+                payload.deferred = max(payload.deferred, 1)
             report.feeds.append(self._take(feed, payload, arrived[feed.id]))
             if progress:
                 progress(FetchStatus(done, total, len(report.new), feed.title or feed.id))
@@ -284,6 +291,9 @@ class Fetcher:
         state = self._state(feed)
         now = time.time()
         outcome = FeedOutcome(feed, "failed", notices=download.notices)
+        if response.error == STOPPED:  # not the server's fault: nothing is remembered
+            outcome.status, outcome.error = "waiting", "the fetch was stopped; asked next time"
+            return outcome
         wait = None  # what a busy server asked for (429, 503 with Retry-After)
         if response.status in SLOW_DOWN:
             wait = retry_after(response.headers.get("retry-after"), now)

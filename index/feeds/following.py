@@ -89,7 +89,7 @@ class Following:
                         '(<link rel="alternate">); not added'
                     )
                 found_on, feed_url = url, parsed[0][0]
-                parsed = self._ask(client, feed_url)
+                parsed = self._ask(client, feed_url, pointed=url)
                 if isinstance(parsed, list):
                     raise FeedsError(f"{feed_url} (named by {url}) is not a feed; not added")
         finally:
@@ -102,9 +102,12 @@ class Following:
         return AddedFeed(added, parsed.kind, len(parsed.items), found_on)
 
     @staticmethod
-    def _ask(client: PoliteClient, url: str) -> ParsedFeed | list[tuple[str, str]]:
-        """The feed at `url`, or (a page) the feeds it names."""
-        response = client.get(url)
+    def _ask(
+        client: PoliteClient, url: str, pointed: str | None = None
+    ) -> ParsedFeed | list[tuple[str, str]]:
+        """The feed at `url`, or (a page) the feeds it names; `pointed` is the page the user
+        gave when `url` is a feed it named (where.py: only where the user pointed)."""
+        response = client.get(url, pointed=pointed)
         if response.error:
             raise FeedsError(f"{url}: {response.error}; not added")
         if not response.ok:

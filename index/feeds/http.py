@@ -25,21 +25,19 @@ Nothing else in briefing imports httpx.
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import importlib.metadata
 import random
-import socket
 import threading
 import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .exchange import Body, Exchange
 from .where import Destinations
 
 CONCURRENCY = 4
@@ -101,7 +99,7 @@ def retry_after(value: str | None, now: float) -> float | None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return min(float(value[:12]), MAX_RETRY_AFTER)
+        return min(float(value) if len(value) < 16 else MAX_RETRY_AFTER, MAX_RETRY_AFTER)
     if not value.isascii() or len(value) > 64:
         return None
     try:
@@ -112,84 +110,6 @@ def retry_after(value: str | None, now: float) -> float | None:
     if when.tzinfo is None:
         return None
     return min(max(0.0, seconds), MAX_RETRY_AFTER)
-
-
-class _TooLarge(Exception):
-    """The decoded body passed its cap."""
-
-
-class _Body:
-    """The body as it arrives, decoded (gzip or deflate, one layer) and counted."""
-
-    def __init__(self, encoding: str, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.data = bytearray()
-        self._deflate = encoding == "deflate"
-        self._zlib: Any = None
-        if encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-
-    def feed(self, raw: bytes) -> None:
-        if self._deflate and self._zlib is None and raw:
-            # "deflate" is zlib-wrapped by the standard, raw by some servers: the header says
-            wrapped = len(raw) >= 2 and (raw[0] & 0x0F) == 8 and (raw[0] << 8 | raw[1]) % 31 == 0
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        if self._zlib is None:
-            self._add(raw)
-            return
-        room = self.max_bytes - len(self.data)
-        self._add(self._zlib.decompress(raw, room + 1))
-        while self._zlib.unconsumed_tail:  # more decodes from these bytes: never all at once
-            room = self.max_bytes - len(self.data)
-            self._add(self._zlib.decompress(self._zlib.unconsumed_tail, room + 1))
-
-    def _add(self, decoded: bytes) -> None:
-        if len(self.data) + len(decoded) > self.max_bytes:
-            raise _TooLarge
-        self.data += decoded
-
-
-class _Exchange:
-    """One request's socket and deadline: the watchdog shuts the socket when time is up."""
-
-    def __init__(self, deadline: float) -> None:
-        self.expired = False
-        self.stopped = False
-        self._socket: socket.socket | None = None
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(deadline, self.expire)
-        self._timer.daemon = True
-
-    def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpx's trace extension: keep the connection's socket once it is made."""
-        if event.endswith(("connect_tcp.complete", "start_tls.complete")):
-            stream = info.get("return_value")
-            sock = stream.get_extra_info("socket") if stream is not None else None
-            with self._lock:
-                self._socket = sock
-            if self.expired or self.stopped:
-                self._shut()
-
-    def start(self) -> None:
-        self._timer.start()
-
-    def finish(self) -> None:
-        self._timer.cancel()
-
-    def expire(self) -> None:
-        self.expired = True
-        self._shut()
-
-    def stop(self) -> None:
-        self.stopped = True
-        self._shut()
-
-    def _shut(self) -> None:
-        with self._lock:
-            sock = self._socket
-        if sock is not None:
-            with contextlib.suppress(OSError):  # closed already
-                sock.shutdown(socket.SHUT_RDWR)
 
 
 class PoliteClient:
@@ -215,7 +135,7 @@ class PoliteClient:
             limits=httpx.Limits(max_keepalive_connections=0),
         )
         self._aborted = threading.Event()
-        self._open: set[_Exchange] = set()
+        self._open: set[Exchange] = set()
         self.destinations = Destinations()
         self._slots = threading.BoundedSemaphore(CONCURRENCY)
         self._hosts: dict[str, threading.Lock] = {}
@@ -306,7 +226,7 @@ class PoliteClient:
     def _read(
         self, url: str, headers: Mapping[str, str], max_bytes: int
     ) -> tuple[int, Mapping[str, str], bytes, str | None]:
-        exchange = _Exchange(self.deadline)
+        exchange = Exchange(self.deadline)
         with self._table:
             if self._aborted.is_set():
                 return 0, {}, b"", STOPPED
@@ -339,14 +259,14 @@ class PoliteClient:
                     )
                 if layers and layers[0] not in ("gzip", "x-gzip", "deflate"):
                     return status, got, b"", f"the body is encoded as {layers[0]!r}; not read"
-                body = _Body(layers[0] if layers else "", max_bytes)
+                body = Body(layers[0] if layers else "", max_bytes)
                 for raw in answer.iter_raw():
-                    body.feed(raw)
+                    if not body.feed(raw):
+                        return status, got, b"", _too_large(max_bytes)
+                body.finish()
                 if exchange.stopped or exchange.expired:  # a body that ends at close: cut short
                     raise httpx.ReadError("the exchange was cut short")
                 return status, got, bytes(body.data), None
-        except _TooLarge:
-            return status, got, b"", _too_large(max_bytes)
         except zlib.error:
             return status, got, b"", "the body is not the gzip or deflate it says it is"
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:

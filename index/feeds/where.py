@@ -52,6 +52,8 @@ class Destinations:
         if not host:
             return "the URL names no host"
         addresses = self._addresses_of(host)
+        if not addresses:
+            return f"{host} cannot be resolved; not fetched"
         if not any(_internal(address) for address in addresses):
             return None
         if _same_place(url, pointed, self._addresses_of):
@@ -73,13 +75,15 @@ class Destinations:
 
 
 def same_host(url: str, other: str) -> bool:
-    """Both URLs name the same host and port (a move between them needs no one's consent)."""
+    """Both URLs name the same host and port, http→https on default ports included (a move
+    between them needs no one's consent)."""
     try:
         one, two = urlsplit(url), urlsplit(other)
-        return (one.hostname, one.port or _default(one.scheme)) == (
-            two.hostname,
-            two.port or _default(two.scheme),
-        )
+        if one.hostname != two.hostname:
+            return False
+        if one.port == two.port:
+            return True
+        return (one.port or _default(one.scheme)) == (two.port or _default(two.scheme))
     except ValueError:
         return False
 
@@ -100,7 +104,10 @@ def _same_place(url: str, pointed: str, addresses: Callable[[str], frozenset[str
         return False
     if ports[0] != ports[1] or not one.hostname or not other.hostname:
         return False
-    return bool(addresses(one.hostname.lower()) & addresses(other.hostname.lower()))
+    here, there = addresses(one.hostname.lower()), addresses(other.hostname.lower())
+    if not there or not all(_internal(address) for address in there):
+        return False  # a feed with one public address grants nothing on private ones
+    return bool(here & there)
 
 
 def _default(scheme: str) -> int:

@@ -113,6 +113,11 @@ def _read_document(
         return
     if kind in ("text", "markdown"):
         text = _read_up_to_an_article(handle, head, outcome)
+        cut = outcome.bytes_read < outcome.size
+        if kind == "markdown" and cut and text is not None and text.lstrip().startswith("---"):
+            # a file in the content format is kept as written: it must be whole
+            outcome.error = f"more than an article holds ({MAX_ARTICLE_CHARS:,} characters)"
+            return
     else:
         raw = head + handle.read()
         outcome.bytes_read = len(raw)

@@ -112,7 +112,7 @@ def parse_feed(raw: bytes | str) -> ParsedFeed:
 _SHORT_FIELD = re.compile(
     rb"(<(?:[\w.-]+:)?(?:author|creator|name|email|category|title|link|guid|id|uri|"
     rb"managingEditor|webMaster|contributor)\b[^>]{0,2000}>(?:<!\[CDATA\[)?)"
-    rb"([^<\]]{%d,})" % SHORT_FIELD_BYTES,
+    rb"([^<\]]{%d,})(?=</|\]\]>)" % SHORT_FIELD_BYTES,
     re.IGNORECASE,
 )
 """A short field's start tag and the text after it, when that text is over the cap."""

@@ -21,6 +21,7 @@ import yaml
 from index import Filters, SearchRequest, Workspace
 from index.feeds import fetcher
 from index.feeds.http import PoliteClient, Response, retry_after
+from index.feeds.subscriptions import Feed
 from index.paths import DataPaths
 from tests.hostile_server import Handler, HostileServer, answer, drip
 
@@ -406,3 +407,63 @@ def test_no_command_prints_control_bidi_zero_width_tag_or_filler_characters(
         printed = done.stdout + done.stderr
         assert not any(hidden in printed for hidden in HIDDEN), (command, printed)
         assert "Traceback" not in printed, command
+
+
+def test_bodies_decode_whole_and_a_cut_one_is_refused() -> None:
+    import zlib
+
+    from index.feeds.exchange import Body
+
+    two = gzip.compress(b"first member ") + gzip.compress(b"second member")
+    body = Body("gzip", 1 << 20)
+    assert body.feed(two)
+    body.finish()
+    assert bytes(body.data) == b"first member second member"
+    cut = Body("gzip", 1 << 20)
+    cut.feed(gzip.compress(bytes(range(256)) * 40)[:100])
+    with pytest.raises(zlib.error):
+        cut.finish()
+    wrapped = zlib.compress(b"wrapped")
+    byte_by_byte = Body("deflate", 1 << 20)
+    for start in range(len(wrapped)):
+        byte_by_byte.feed(wrapped[start : start + 1])
+    byte_by_byte.finish()
+    assert bytes(byte_by_byte.data) == b"wrapped"
+
+
+def test_a_feed_a_page_names_on_another_local_port_is_not_asked_for(
+    server: HostileServer, other_server: HostileServer, library: Workspace, client: PoliteClient
+) -> None:
+    from index.errors import FeedsError
+
+    other_server.handlers["/feed"] = feed_answer(rss([item(other_server.url("/x"), "X")]))
+    page = (
+        f'<html><head><link rel="alternate" type="application/rss+xml" '
+        f'href="{other_server.url("/feed")}"></head><body>hi</body></html>'
+    )
+    server.handlers["/"] = answer("200 OK", {"Content-Type": "text/html"}, page.encode())
+    with pytest.raises(FeedsError, match="local or private address"):
+        library.following().add(server.url("/"), client=client)
+    assert other_server.hits == []
+
+
+def test_a_stopped_fetch_is_no_failure_and_the_next_one_asks_again(
+    server: HostileServer, library: Workspace
+) -> None:
+    quick = PoliteClient(host_gap=0.01, deadline=60.0)
+    server.handlers["/feed"] = drip(b"HTTP/1.1 200 OK\r\n", every=0.5)
+    library.following().subscriptions.add(Feed("slow", server.url("/feed"), None, "S", False))
+    stopped = library.fetch(client=quick, force=True, stop=lambda: True)
+    server.handlers["/feed"] = feed_answer(rss([item(server.url("/a"), "After")]))
+    again = library.fetch(client=quick, force=True)
+    quick.close()
+    assert stopped.feeds[0].status == "waiting"
+    assert again.feeds[0].status == "new"  # no back-off after a stop
+
+
+def test_a_move_to_https_on_the_same_host_needs_no_consent() -> None:
+    from index.feeds.where import same_host
+
+    assert same_host("http://example.org/feed", "https://example.org/feed.xml")
+    assert not same_host("http://example.org/feed", "https://example.net/feed")
+    assert not same_host("http://example.org:8080/f", "https://example.org:8443/f")

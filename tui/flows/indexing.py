@@ -32,7 +32,8 @@ class IndexFlow:
         screen = self.screen
         progress = screen.on_loop(self._progress)
         work = partial(tasks.update_index, screen.workspace, screen.index_ready, progress)
-        screen.in_thread("index", work, self._updated)
+        # not exclusive: a second update waits for the first's lock, and both report back
+        screen.in_thread("index", work, self._updated, exclusive=False)
 
     def _progress(self, progress: IndexProgress) -> None:
         if progress.phase:
@@ -49,6 +50,8 @@ class IndexFlow:
             screen.tell(outcome.message, title="Index", severity="error")
             return
         if outcome is None:  # nothing had changed
+            if screen.activity in ("checking the index…", "preparing themes…"):
+                screen.activity = ""
             return
         screen.activity = "searching…"  # until the results of the query typed meanwhile show
         screen.index_ready = True

@@ -39,7 +39,8 @@ class ArticleOpener:
         if not quiet:
             screen.hold_keys("article")
         work = partial(tasks.open_article, screen.workspace, article_id, query, terms)
-        screen.in_thread("article", work, partial(self._opened, self._request, quiet))
+        group = "article-restore" if quiet else "article"  # a restore never cancels a click
+        screen.in_thread(group, work, partial(self._opened, self._request, quiet))
 
     def _opened(self, request: int, quiet: bool, outcome: tasks.Opened | Failed) -> None:
         screen = self.screen
