@@ -208,13 +208,16 @@ class Following:
         return report
 
     def accept_move(self, feed_id: str) -> str:
-        """Follow a feed at the other host its server moved it to; the new URL."""
-        ledger = Ledger.load(self.ledger_path)
-        state = ledger.feeds.get(feed_id)
-        if state is None or not state.moved_to:
-            raise FeedsError(f"{feed_id!r} has no move to accept (see `briefing feeds list`)")
-        url = state.moved_to
-        self.subscriptions.move(feed_id, url)
-        state.moved_to = ""
-        ledger.save()
+        """Follow a feed at the other host its server moved it to; the new URL.
+
+        Under the fetch lock, so a fetch saving its state cannot bring the move back."""
+        with self.exclusive():
+            ledger = Ledger.load(self.ledger_path)
+            state = ledger.feeds.get(feed_id)
+            if state is None or not state.moved_to:
+                raise FeedsError(f"{feed_id!r} has no move to accept (see `briefing feeds list`)")
+            url = state.moved_to
+            self.subscriptions.move(feed_id, url)
+            state.moved_to = ""
+            ledger.save()
         return url
