@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .content.body import plain_text
+from .content.files import ARTICLES_DIR
 from .errors import BriefingError, ImportBusy, LockTimeout, QueryError, ReadOnly
 from .models import Annotation, Article, Source, Theme
 from .storage import file_lock
@@ -171,10 +172,23 @@ class WorkspaceChanges:
 
         `stop()`, asked between feeds, ends the fetch early, keeping what came.
         """
+        from .importing.library import Importer
+        from .importing.locked import LockedImports
+
         self._writable()
         following = self.following()
-        with following.exclusive(), self._importer() as importer:  # a second fetch: refused
-            report = following.fetch(importer, only, force, progress, client, stop)
+        target = self.data.library_dir
+        target.mkdir(parents=True, exist_ok=True)
+
+        def importer() -> Importer:
+            return Importer(target, self.content_dirs, None, self.data.import_cache)
+
+        with following.exclusive():  # a second fetch: refused at once
+            # the import lock only around each record: never held across a network wait
+            imports = LockedImports(
+                importer, target / IMPORT_LOCK, IMPORT_WAIT, target / ARTICLES_DIR
+            )
+            report = following.fetch(imports, only, force, progress, client, stop)
         self.reload_catalog()
         return report
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from ..importing.formats import decode_text
 from ..importing.incoming import Incoming
 from ..importing.library import Importer
+from ..importing.locked import LockedImports
 from ..importing.pages import Page, extract
 from ..importing.syndication import FeedItem, ParsedFeed, item_incoming, parse_feed
 from ..sanitize import clean_text
@@ -78,7 +79,9 @@ class _Stopped(Exception):
 class Fetcher:
     """Fetches feeds into the library through `importer`, remembering what servers said."""
 
-    def __init__(self, importer: Importer, ledger: Ledger, client: PoliteClient) -> None:
+    def __init__(
+        self, importer: Importer | LockedImports, ledger: Ledger, client: PoliteClient
+    ) -> None:
         self.importer = importer
         self.ledger = ledger
         self.client = client

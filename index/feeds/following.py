@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import FeedsError, FetchBusy, LockTimeout, OpmlError
 from ..importing.formats import decode_text
 from ..importing.library import Importer
+from ..importing.locked import LockedImports
 from ..importing.sources import checked_source_id
 from ..importing.syndication import ParsedFeed, parse_feed
 from ..sanitize import clean_text
@@ -160,7 +161,7 @@ class Following:
 
     def fetch(
         self,
-        importer: Importer,
+        importer: Importer | LockedImports,
         only: str | None = None,
         force: bool = False,
         progress: FetchProgress | None = None,

@@ -467,3 +467,33 @@ def test_a_move_to_https_on_the_same_host_needs_no_consent() -> None:
     assert same_host("http://example.org/feed", "https://example.org/feed.xml")
     assert not same_host("http://example.org/feed", "https://example.net/feed")
     assert not same_host("http://example.org:8080/f", "https://example.org:8443/f")
+
+
+def test_an_import_does_not_wait_for_a_fetch_stuck_on_the_network(
+    server: HostileServer, library: Workspace, tmp_path: Path
+) -> None:
+    """The fetch takes the import lock only around each record, not across network waits."""
+    quick = PoliteClient(host_gap=0.01, deadline=60.0)
+    items = [item(server.url("/told"), "Told in full"), item(server.url("/slow"), "Slow", "Sum.")]
+    server.handlers["/feed"] = feed_answer(rss(items))
+    server.handlers["/slow"] = drip(b"HTTP/1.1 200 OK\r\n", every=0.5)
+    library.following().subscriptions.add(Feed("slow", server.url("/feed"), None, "S", None))
+    release = threading.Event()
+    fetching = threading.Thread(
+        target=lambda: library.fetch(client=quick, force=True, stop=release.is_set)
+    )
+    fetching.start()
+    while server.hits.count("/slow") < 1:
+        time.sleep(0.02)
+    text = tmp_path / "meanwhile.txt"
+    text.write_text("Meanwhile in Kaesong\n\nA report imported while a fetch waits on a page.\n")
+    started = time.monotonic()
+    imported = library.import_files([text])
+    seconds = time.monotonic() - started
+    release.set()
+    fetching.join(10)
+    quick.close()
+    print(f"\nimport during a stuck fetch: {seconds:.2f} s")
+    assert len(imported.imported) == 1 and seconds < 5
+    written = "".join(p.read_text() for p in (library.data.library_dir / "articles").glob("*.md"))
+    assert "Told in full" in written and "Meanwhile in Kaesong" in written
