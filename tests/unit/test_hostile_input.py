@@ -366,3 +366,17 @@ def test_a_huge_text_file_is_read_only_as_far_as_one_article_holds(
         tracemalloc.stop()
     print(f"\n{huge.stat().st_size / 1e6:.0f} MB text: peak {peak / 1e6:.0f} MB while importing")
     assert len(report.imported) == 1 and peak < 60e6
+
+
+def test_a_content_format_file_too_big_to_read_whole_is_refused_not_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Markdown article with front matter is kept as written: a part of it never is."""
+    from index.importing import formats
+
+    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 1000)
+    monkeypatch.setattr(formats, "CHUNK_BYTES", 512)
+    big = tmp_path / "big.md"
+    big.write_text(ARTICLE.format(id="big", title="Big", body="A long body. " * 20000))
+    report = Importer(tmp_path / "library", []).run([big])
+    assert report.imported == [] and "more than an article holds" in str(report.failed)

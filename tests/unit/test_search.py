@@ -143,6 +143,7 @@ def test_a_listed_name_typed_with_its_words_run_together_is_corrected_to_the_lis
     result = corpus.search("Kim Jongun")
     assert result.shown_for == "Kim Jong Un" and result.total >= 1
     assert corpus.search("Kim Jong Un").suggestion is None
+    assert corpus.search('"Kim Jongun"').shown_for != "Kim Jong Un"  # quotes are kept
 
 
 def test_a_correction_is_offered_when_it_finds_clearly_more(
