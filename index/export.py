@@ -19,7 +19,7 @@ targeting its article with a TextQuoteSelector and a TextPositionSelector.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .content.body import escape_markdown
@@ -48,16 +48,13 @@ class ExportScope:
     read: frozenset[str] = frozenset()
     """The articles read, left out when the filters ask for unread ones only."""
 
-    @property
-    def request(self) -> SearchRequest:
-        hide = self.read if self.filters.unread_only else frozenset()
-        return SearchRequest(self.filters, hide, sort="date", limit=1, snippets=False)
-
 
 def collect(workspace: Workspace, scope: ExportScope) -> list[_Entry]:
     """Articles in the scope (annotated ones only, unless include_all), newest first."""
     engine = workspace.engine()
-    request = replace(scope.request, limit=max(1, engine.article_count))
+    hide = scope.filters.hidden(scope.read)
+    limit = max(1, engine.article_count)
+    request = SearchRequest(scope.filters, hide, sort="date", limit=limit, snippets=False)
     result = workspace.search(request)
     annotated = set(workspace.notes.article_ids())
     entries = []

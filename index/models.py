@@ -256,6 +256,11 @@ class Filters:
         changes: dict[str, Any] = {kind: None if getattr(self, kind) == value else value}
         return replace(self, **changes)
 
+    def hidden(self, read: frozenset[str]) -> frozenset[str]:
+        """What a search of these filters leaves out: the `read` articles when only unread
+        ones are wanted, else none."""
+        return read if self.unread_only else frozenset()
+
     def cleared(self) -> Filters:
         """No query and no filter: every article."""
         return Filters()

@@ -22,7 +22,6 @@ class Body:
         self.max_bytes = max_bytes
         self.data = bytearray()
         self._encoding = encoding
-        self._deflate = encoding == "deflate"
         self._head = b""
         """The first bytes of a deflate body, until there are two to tell its kind by."""
         self._zlib: Any = self._gzip() if encoding in ("gzip", "x-gzip") else None
@@ -40,7 +39,7 @@ class Body:
         return True
 
     def _feed(self, raw: bytes) -> None:
-        if self._deflate and self._zlib is None:
+        if self._encoding == "deflate" and self._zlib is None:
             self._head += raw
             if len(self._head) < 2:
                 return
@@ -65,7 +64,7 @@ class Body:
 
     def finish(self) -> None:
         """The body ended: an encoded one must have ended its stream (else it was cut)."""
-        if self._deflate and self._zlib is None and self._head:
+        if self._encoding == "deflate" and self._zlib is None and self._head:
             raise zlib.error("a deflate body of one byte")
         if self._zlib is not None and not self._zlib.eof:
             raise zlib.error("the encoded body ended before its end")

@@ -24,6 +24,7 @@ MAX_URL = 2048
 MAX_TAGS, MAX_TAG = 50, 100
 MAX_CREDITS, MAX_CREDIT = 10, 200
 MAX_NAME = 200
+MAX_SUMMARY = 2000
 """Caps on an article's fields at the door, so its front matter always fits (64 KiB)."""
 TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ocid)$")
 
@@ -124,7 +125,7 @@ def _cap(incoming: Incoming) -> None:
         value = getattr(incoming, name)
         if isinstance(value, str) and len(value) > MAX_NAME:
             setattr(incoming, name, value[:MAX_NAME])
-    incoming.summary = incoming.summary[:2000]
+    incoming.summary = incoming.summary[:MAX_SUMMARY]
 
 
 def first_sentence(text: str, limit: int = 120) -> str:

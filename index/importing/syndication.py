@@ -21,7 +21,6 @@ from .pages import html_to_text
 
 MAX_ITEMS = 1000
 """Items read from one feed; the rest are left out (a feed this long is an archive)."""
-MAX_SUMMARY = 2000
 SHORT_FIELD_BYTES = 4096
 """Bytes kept of a feed's short fields (title, author, link…) before it is parsed."""
 """Characters of a summary kept beside the full text."""
@@ -165,7 +164,7 @@ def item_incoming(
         language=feed.language,
         source_name=feed.title,
         source=source,
-        summary=item.summary[:MAX_SUMMARY],
+        summary=item.summary,
     )
 
 

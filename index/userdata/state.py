@@ -37,7 +37,7 @@ class ReadingState:
     @property
     def hidden(self) -> frozenset[str]:
         """The articles a search leaves out: the read ones, when only unread are shown."""
-        return self.read if self.filters.unread_only else frozenset()
+        return self.filters.hidden(self.read)
 
     def with_read(self, article_id: str, read: bool) -> ReadingState:
         marks = self.read | {article_id} if read else self.read - {article_id}
